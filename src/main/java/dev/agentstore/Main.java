@@ -1,0 +1,93 @@
+package dev.agentstore;
+
+import dev.agentstore.config.AppConfig;
+import dev.agentstore.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import sun.misc.Signal;
+
+/**
+ * Starts agent-store: reads the configuration, deploys the store, then the HTTP API. SIGTERM and
+ * SIGINT stop it cleanly: no new requests, those in flight finish, the writer flushes, exit 0.
+ *
+ * <p>Exit codes: 0 stopped cleanly, 1 failed to start, 2 bad usage or bad configuration.
+ */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Logging.configure();
+    if (args.length > 0 && args[0].equals("migrate")) {
+      System.exit(MigrateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
+    Path configFile = ConfigLoader.DEFAULT_FILE;
+    boolean required = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        configFile = Path.of(args[++i]);
+        required = true;
+      } else if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println(usage());
+        System.exit(0);
+      } else {
+        System.err.println("agent-store: unknown argument '" + args[i] + "'\n" + usage());
+        System.exit(2);
+      }
+    }
+    Vertx vertx = Vertx.vertx();
+    AppConfig config = loadOrExit(vertx, configFile, required);
+    CountDownLatch signalled = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<AgentStore.Started> started = new java.util.concurrent.atomic.AtomicReference<>();
+    AgentStore.deploy(vertx, config)
+        .onSuccess(s -> {
+          started.set(s);
+          LOG.info("agent-store ready on " + s.url());
+        })
+        .onFailure(err -> {
+          System.err.println("agent-store: failed to start: " + err.getMessage());
+          vertx.close().onComplete(ar -> System.exit(1));
+        });
+    Signal.handle(new Signal("TERM"), sig -> signalled.countDown());
+    Signal.handle(new Signal("INT"), sig -> signalled.countDown());
+    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      signalled.await();
+      LOG.info("agent-store stopping");
+      AgentStore.Started s = started.get();
+      (s == null ? vertx.close() : s.stop().eventually(vertx::close)).onComplete(ar -> stopped.countDown());
+      if (!stopped.await(config.http().shutdownTimeoutMs() + 60_000, TimeUnit.MILLISECONDS)) {
+        System.err.println("agent-store: shutdown did not finish in time");
+        System.exit(1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("agent-store stopped");
+    System.exit(0);
+  }
+
+  /** Loads and validates the configuration, or exits with status 2 and a message that names the key. */
+  static AppConfig loadOrExit(Vertx vertx, Path file, boolean required) {
+    try {
+      return ConfigLoader.load(vertx, file, required).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("agent-store: bad configuration: " + cause.getMessage());
+      vertx.close();
+      System.exit(2);
+      return null;
+    }
+  }
+
+  static String usage() {
+    return """
+        usage: java -jar agent-store.jar [--config PATH]
+               java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run] [--config PATH]
+        config: conf/config.yaml by default; AGENTSTORE_* environment variables and -Dagentstore.* override it""";
+  }
+}

@@ -1,0 +1,17 @@
+package dev.agentstore.bus;
+
+/** Values of the {@code action} header. docs/event-bus.md lists each with its body, reply and failures. */
+public final class Actions {
+  public static final String HEADER = "action";
+
+  public static final String CREATE = "create";
+  public static final String GET = "get";
+  public static final String UPDATE = "update";
+  public static final String LIST = "list";
+  public static final String LIST_HISTORY = "list-history";
+
+  public static final String HEALTH = "health";
+  public static final String STATS = "stats";
+
+  private Actions() {}
+}

@@ -1,0 +1,11 @@
+package dev.agentstore.bus;
+
+/** Event-bus addresses of the store. Each takes JSON bodies and an {@code action} header. */
+public final class Addresses {
+  /** Workflow runs and their status history. */
+  public static final String WORKFLOWS = "agentstore.workflows";
+  /** The store as a whole: health and statistics. */
+  public static final String STORE = "agentstore.store";
+
+  private Addresses() {}
+}

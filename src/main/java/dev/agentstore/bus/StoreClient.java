@@ -1,0 +1,63 @@
+package dev.agentstore.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The typed client of the store's event-bus contract, used by the HTTP verticle and by sibling
+ * verticles. A failed future carries a {@link io.vertx.core.eventbus.ReplyException}: a RECIPIENT_FAILURE
+ * has one of the {@link Failures} codes; a TIMEOUT or NO_HANDLERS means the store is unavailable.
+ */
+public final class StoreClient {
+  private final Vertx vertx;
+  private final long timeoutMs;
+
+  public StoreClient(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Creates a workflow: body {@code {workflow_name, initial_data?}}; replies with the workflow. */
+  public Future<JsonObject> createWorkflow(JsonObject body) {
+    return request(Addresses.WORKFLOWS, Actions.CREATE, body);
+  }
+
+  /** Replies with the workflow {@code id}, or fails with 404. */
+  public Future<JsonObject> getWorkflow(String id) {
+    return request(Addresses.WORKFLOWS, Actions.GET, new JsonObject().put("id", id));
+  }
+
+  /** Changes workflow {@code id}: body {@code {status?, current_step?, data?, error_message?}}. */
+  public Future<JsonObject> updateWorkflow(String id, JsonObject changes) {
+    return request(Addresses.WORKFLOWS, Actions.UPDATE, changes.copy().put("id", id));
+  }
+
+  /** Lists workflows newest first: query {@code {status?, limit?, offset?}}. */
+  public Future<JsonObject> listWorkflows(JsonObject query) {
+    return request(Addresses.WORKFLOWS, Actions.LIST, query);
+  }
+
+  /** Replies {@code {workflow_id, history: [...]}}, oldest first. */
+  public Future<JsonObject> workflowHistory(String id) {
+    return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, new JsonObject().put("id", id));
+  }
+
+  /** Health of every database; replies even when degraded (see {@code status}). */
+  public Future<JsonObject> health() {
+    return request(Addresses.STORE, Actions.HEALTH, new JsonObject());
+  }
+
+  /** Statistics of every database's pool and writer. */
+  public Future<JsonObject> stats() {
+    return request(Addresses.STORE, Actions.STATS, new JsonObject());
+  }
+
+  /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
+  public Future<JsonObject> request(String address, String action, JsonObject body) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.agentstore.config;
+
+import java.nio.file.Path;
+
+/**
+ * One SQLite database and its connection pool. The first five keys are the Python implementation's and
+ * keep their names and units.
+ *
+ * @param name the section name under {@code database} (workflow, agent_versions)
+ * @param path the SQLite file; its directory is created
+ * @param poolSize read connections opened at start and kept
+ * @param maxOverflow extra read connections opened under load, closed again when idle
+ * @param poolTimeoutS seconds a request waits for a connection before it fails with 503
+ * @param poolRecycleS seconds after which a connection is replaced
+ * @param synchronous SQLite's synchronous pragma for the writer: FULL (durable on power loss) or NORMAL
+ * @param writerBatchMax most write requests committed in one transaction (group commit)
+ * @param writerQueueCapacity write requests that may wait for the writer; more get 503
+ */
+public record DatabaseConfig(
+    String name,
+    Path path,
+    int poolSize,
+    int maxOverflow,
+    int poolTimeoutS,
+    int poolRecycleS,
+    String synchronous,
+    int writerBatchMax,
+    int writerQueueCapacity) {
+
+  public int maxConnections() {
+    return poolSize + maxOverflow;
+  }
+}

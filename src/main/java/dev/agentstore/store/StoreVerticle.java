@@ -1,0 +1,139 @@
+package dev.agentstore.store;
+
+import dev.agentstore.bus.Actions;
+import dev.agentstore.bus.Addresses;
+import dev.agentstore.bus.Failures;
+import dev.agentstore.config.AppConfig;
+import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.store.workflow.WorkflowRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The worker verticle that owns the databases. It migrates every database, opens its pool and writer,
+ * and only then registers its event-bus addresses, so that no request can reach a store that is not
+ * ready. Handlers validate the request and hand it to a reader thread or to the writer; they never wait.
+ */
+public final class StoreVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
+
+  private final AppConfig config;
+  private final Map<String, Database> databases = new LinkedHashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Database workflowDb;
+  private WorkflowRepository workflows;
+  private StoreHealth health;
+
+  public StoreVerticle(AppConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    try {
+      for (DatabaseConfig db : config.databases()) {
+        databases.put(db.name(), Database.open(db));
+      }
+    } catch (Exception e) {
+      databases.values().forEach(Database::close);
+      databases.clear();
+      return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+    }
+    workflowDb = databases.get("workflow");
+    workflows = new WorkflowRepository(config.limits());
+    health = new StoreHealth(vertx, databases);
+    consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
+    consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> {
+          health.close();
+          databases.values().forEach(Database::close);
+          return Future.succeededFuture();
+        });
+  }
+
+  private void onWorkflows(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> workflowDb.write(workflows.create(body), reply);
+        case Actions.UPDATE -> workflowDb.write(workflows.update(body), reply);
+        case Actions.GET -> workflowDb.read(workflows.get(body), reply);
+        case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
+        case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onStore(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.HEALTH -> health.check().onComplete(ar -> reply.ok(ar.result()));
+        case Actions.STATS -> {
+          JsonObject stats = new JsonObject();
+          databases.forEach((name, db) -> stats.put(name, db.stats()));
+          reply.ok(new JsonObject().put("databases", stats));
+        }
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface Handler {
+    void handle(String action, JsonObject body, Reply reply);
+  }
+
+  /** Every path ends in a reply or a failure with a code: an unanswered request only fails at its timeout. */
+  private static void dispatch(Message<Object> msg, Handler handler) {
+    Reply reply = new MessageReply(msg);
+    String action = msg.headers().get(Actions.HEADER);
+    if (action == null) {
+      reply.fail(Failures.BAD_REQUEST, "missing '" + Actions.HEADER + "' header");
+      return;
+    }
+    Object body = msg.body();
+    if (body != null && !(body instanceof JsonObject)) {
+      reply.fail(Failures.BAD_REQUEST, "the body must be a JSON object");
+      return;
+    }
+    try {
+      handler.handle(action, body == null ? new JsonObject() : (JsonObject) body, reply);
+    } catch (StoreException e) {
+      reply.fail(e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "store request '" + action + "' failed", e);
+      reply.fail(Failures.INTERNAL, "internal error");
+    }
+  }
+
+  private static void unknownAction(String action, Reply reply) {
+    reply.fail(Failures.BAD_REQUEST, "unknown action '" + action + "'");
+  }
+
+  private record MessageReply(Message<Object> msg) implements Reply {
+    @Override
+    public void ok(JsonObject body) {
+      msg.reply(body);
+    }
+
+    @Override
+    public void fail(int code, String message) {
+      msg.fail(code, message);
+    }
+  }
+}

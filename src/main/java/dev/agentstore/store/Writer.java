@@ -1,0 +1,257 @@
+package dev.agentstore.store;
+
+import dev.agentstore.bus.Failures;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The single writer of one database, with group commit. SQLite admits one writer at a time, so instead
+ * of letting pooled connections queue on the file lock, write requests queue here and one thread takes
+ * everything waiting (up to {@code batchMax}) into one {@code BEGIN IMMEDIATE} transaction. Each request
+ * runs inside its own SAVEPOINT, so one that fails (a 409, a constraint) is rolled back alone and the
+ * others commit. A request is answered only after COMMIT returned: acknowledged means on disk (with
+ * synchronous=FULL).
+ */
+public final class Writer {
+  private static final Logger LOG = Logger.getLogger(Writer.class.getName());
+
+  /** Opens the writer's connection; called again after a recycle or an error that broke it. */
+  @FunctionalInterface
+  public interface Connector {
+    Connection open() throws SQLException;
+  }
+
+  private record Task(Work work, Reply reply) {}
+
+  private final String name;
+  private final Connector connector;
+  private final long recycleNanos;
+  private final int batchMax;
+  private final BlockingQueue<Task> queue;
+  private final Thread thread;
+  private volatile boolean stopping;
+
+  private Session session;
+  private long openedAt;
+
+  private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong committed = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong rowsWritten = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong connectionsOpened = new AtomicLong();
+  private volatile int largestBatch;
+  private volatile long lastProgressNanos = System.nanoTime();
+  private volatile boolean busy;
+
+  public Writer(String name, Connector connector, long recycleSeconds, int batchMax, int queueCapacity) {
+    this.name = name;
+    this.connector = connector;
+    this.recycleNanos = TimeUnit.SECONDS.toNanos(recycleSeconds);
+    this.batchMax = batchMax;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.thread = new Thread(this::loop, "agentstore-writer-" + name);
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Queues a write; when the queue is full or the writer is stopping, fails it at once with 503. */
+  public void submit(Work work, Reply reply) {
+    if (stopping) {
+      reply.fail(Failures.UNAVAILABLE, "the store is shutting down");
+    } else if (!queue.offer(new Task(work, reply))) {
+      rejected.incrementAndGet();
+      reply.fail(Failures.UNAVAILABLE, "the write queue is full, retry later");
+    }
+  }
+
+  /**
+   * Stops taking writes, commits everything already queued, then closes the connection. Waits at most
+   * {@code timeoutMs}; anything still queued after that is failed with 503, never dropped silently.
+   */
+  public void stop(long timeoutMs) throws InterruptedException {
+    stopping = true;
+    thread.join(Math.max(1, timeoutMs));
+    List<Task> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(t -> t.reply.fail(Failures.UNAVAILABLE, "the store is shutting down"));
+  }
+
+  public JsonObject stats() {
+    return new JsonObject()
+        .put("queue_depth", queue.size())
+        .put("queue_capacity", queue.size() + queue.remainingCapacity())
+        .put("transactions", transactions.get())
+        .put("requests_committed", committed.get())
+        .put("requests_failed", failed.get())
+        .put("requests_rejected", rejected.get())
+        .put("rows_written", rowsWritten.get())
+        .put("largest_batch", largestBatch)
+        .put("connections_opened", connectionsOpened.get());
+  }
+
+  /** True when requests wait and the writer has made no progress for {@code stuckMs}. */
+  public boolean isStuck(long stuckMs) {
+    boolean waiting = busy || !queue.isEmpty();
+    return waiting && System.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stuckMs);
+  }
+
+  private void loop() {
+    List<Task> batch = new ArrayList<>(batchMax);
+    try {
+      while (true) {
+        Task first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          lastProgressNanos = System.nanoTime();
+          if (stopping) {
+            break;
+          }
+          continue;
+        }
+        busy = true;
+        batch.add(first);
+        queue.drainTo(batch, batchMax - 1);
+        commit(batch);
+        batch.clear();
+        busy = false;
+        lastProgressNanos = System.nanoTime();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeSession();
+    }
+  }
+
+  private void commit(List<Task> batch) {
+    largestBatch = Math.max(largestBatch, batch.size());
+    Object[] outcomes = new Object[batch.size()];
+    Session s;
+    try {
+      s = session();
+      s.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      closeSession();
+      failAll(batch, outcomes, broken(e, "begin"));
+      return;
+    }
+    boolean single = batch.size() == 1;
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        if (!single) {
+          s.execute("SAVEPOINT request");
+        }
+        try {
+          outcomes[i] = batch.get(i).work.run(s);
+          if (!single) {
+            s.execute("RELEASE request");
+          }
+        } catch (StoreException e) {
+          outcomes[i] = e;
+        } catch (SQLException e) {
+          outcomes[i] = requestFailure(e);
+        } catch (RuntimeException e) {
+          LOG.log(Level.SEVERE, "write request failed in database " + name, e);
+          outcomes[i] = new StoreException(Failures.INTERNAL, "internal error");
+        }
+        if (outcomes[i] instanceof StoreException) {
+          if (single) {
+            s.execute("ROLLBACK");
+            s.takeRowsWritten();
+            finish(batch, outcomes);
+            return;
+          }
+          s.execute("ROLLBACK TO request");
+          s.execute("RELEASE request");
+        }
+      }
+      s.execute("COMMIT");
+      rowsWritten.addAndGet(s.takeRowsWritten());
+      transactions.incrementAndGet();
+    } catch (SQLException e) {
+      rollbackQuietly(s);
+      closeSession();
+      failAll(batch, outcomes, broken(e, "commit"));
+      return;
+    }
+    finish(batch, outcomes);
+  }
+
+  private void finish(List<Task> batch, Object[] outcomes) {
+    for (int i = 0; i < batch.size(); i++) {
+      Reply reply = batch.get(i).reply;
+      if (outcomes[i] instanceof StoreException e) {
+        failed.incrementAndGet();
+        reply.fail(e.code(), e.getMessage());
+      } else {
+        committed.incrementAndGet();
+        reply.ok((JsonObject) outcomes[i]);
+      }
+    }
+  }
+
+  /** The transaction as a whole failed: nothing of the batch was written, every request is told so. */
+  private void failAll(List<Task> batch, Object[] outcomes, StoreException e) {
+    for (int i = 0; i < batch.size(); i++) {
+      outcomes[i] = outcomes[i] instanceof StoreException own ? own : e;
+    }
+    finish(batch, outcomes);
+  }
+
+  private StoreException requestFailure(SQLException e) {
+    StoreException se = SqliteErrors.classify(e);
+    if (se.code() == Failures.INTERNAL) {
+      LOG.log(Level.SEVERE, "write statement failed in database " + name, e);
+    }
+    return se;
+  }
+
+  private StoreException broken(SQLException e, String step) {
+    LOG.log(Level.WARNING, "writer of database " + name + " failed at " + step + "; nothing of the batch was written: " + e.getMessage());
+    StoreException se = SqliteErrors.classify(e);
+    return se.code() == Failures.INTERNAL ? new StoreException(Failures.UNAVAILABLE, "the write was not committed, retry later") : se;
+  }
+
+  private Session session() throws SQLException {
+    if (session != null && System.nanoTime() - openedAt > recycleNanos) {
+      closeSession();
+    }
+    if (session == null) {
+      session = new Session(connector.open());
+      openedAt = System.nanoTime();
+      connectionsOpened.incrementAndGet();
+    }
+    return session;
+  }
+
+  private void rollbackQuietly(Session s) {
+    try {
+      s.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // no transaction was open, or the connection is gone: closeSession follows either way
+    }
+  }
+
+  private void closeSession() {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (SQLException e) {
+        LOG.fine("closing writer connection: " + e.getMessage());
+      }
+      session = null;
+    }
+  }
+}
