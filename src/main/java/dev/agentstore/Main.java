@@ -54,18 +54,22 @@ public final class Main {
         });
     Signal.handle(new Signal("TERM"), sig -> signalled.countDown());
     Signal.handle(new Signal("INT"), sig -> signalled.countDown());
-    CountDownLatch stopped = new CountDownLatch(1);
     try {
       signalled.await();
       LOG.info("agent-store stopping");
+      long bound = config.http().shutdownTimeoutMs() + 60_000;
       AgentStore.Started s = started.get();
-      (s == null ? vertx.close() : s.stop().eventually(vertx::close)).onComplete(ar -> stopped.countDown());
-      if (!stopped.await(config.http().shutdownTimeoutMs() + 60_000, TimeUnit.MILLISECONDS)) {
-        System.err.println("agent-store: shutdown did not finish in time");
-        System.exit(1);
+      if (s != null) {
+        s.stop().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
       }
+      // Called from this (non-Vert.x) thread so that its completion does not need an event loop,
+      // which close() itself shuts down.
+      vertx.close().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      System.err.println("agent-store: shutdown failed: " + e);
+      System.exit(1);
     }
     LOG.info("agent-store stopped");
     System.exit(0);

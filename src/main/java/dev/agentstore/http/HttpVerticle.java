@@ -30,7 +30,6 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     new WorkflowRoutes(store).mount(router);
     new HealthRoutes(vertx, store).mount(router);
-    router.route().last().handler(ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));

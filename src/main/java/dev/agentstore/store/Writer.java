@@ -51,7 +51,7 @@ public final class Writer {
   private final AtomicLong connectionsOpened = new AtomicLong();
   private volatile int largestBatch;
   private volatile long lastProgressNanos = System.nanoTime();
-  private volatile boolean busy;
+  private volatile int inProgress;
 
   public Writer(String name, Connector connector, long recycleSeconds, int batchMax, int queueCapacity) {
     this.name = name;
@@ -92,6 +92,7 @@ public final class Writer {
   public JsonObject stats() {
     return new JsonObject()
         .put("queue_depth", queue.size())
+        .put("batch_in_progress", inProgress)
         .put("queue_capacity", queue.size() + queue.remainingCapacity())
         .put("transactions", transactions.get())
         .put("requests_committed", committed.get())
@@ -104,7 +105,7 @@ public final class Writer {
 
   /** True when requests wait and the writer has made no progress for {@code stuckMs}. */
   public boolean isStuck(long stuckMs) {
-    boolean waiting = busy || !queue.isEmpty();
+    boolean waiting = inProgress > 0 || !queue.isEmpty();
     return waiting && System.nanoTime() - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(stuckMs);
   }
 
@@ -120,12 +121,12 @@ public final class Writer {
           }
           continue;
         }
-        busy = true;
         batch.add(first);
         queue.drainTo(batch, batchMax - 1);
+        inProgress = batch.size();
         commit(batch);
         batch.clear();
-        busy = false;
+        inProgress = 0;
         lastProgressNanos = System.nanoTime();
       }
     } catch (InterruptedException e) {
