@@ -88,7 +88,7 @@ public final class ConfigLoader {
         r.string("http.host", "127.0.0.1"),
         r.integer("http.port", 8080, 0, 65535),
         r.integer("http.max_body_bytes", 1 << 20, 1024, 64 << 20),
-        r.integer("http.request_timeout_ms", 30_000, 100, 600_000),
+        r.integer("http.request_timeout_ms", 40_000, 100, 600_000),
         r.integer("http.shutdown_timeout_ms", 10_000, 0, 600_000));
     LimitsConfig limits = new LimitsConfig(
         r.integer("limits.max_batch_items", 1000, 1, 100_000),
@@ -104,7 +104,15 @@ public final class ConfigLoader {
       throw new ConfigException("database.agent_versions.path must differ from database.workflow.path"
           + " (leave the agent_versions section out to keep agent versions in the workflow database)");
     }
-    return new AppConfig(http, workflow, agentVersions, limits);
+    AppConfig config = new AppConfig(http, workflow, agentVersions, limits);
+    for (DatabaseConfig db : config.databases()) {
+      // A request must be able to get its 503 from the pool before the bus times it out.
+      if (db.poolTimeoutS() * 1000L >= http.requestTimeoutMs()) {
+        throw new ConfigException("database." + db.name() + ".pool_timeout (" + db.poolTimeoutS()
+            + " s) must be shorter than http.request_timeout_ms (" + http.requestTimeoutMs() + " ms)");
+      }
+    }
+    return config;
   }
 
   private static DatabaseConfig database(Reader r, String name, String defaultPath) {
@@ -121,7 +129,9 @@ public final class ConfigLoader {
         poolSize,
         maxOverflow,
         r.integer(p + "pool_timeout", 30, 1, 3600),
-        r.integer(p + "pool_recycle", 3600, 10, 604_800),
+        r.integer(p + "pool_recycle", 3600, 1, 604_800),
+        r.integer(p + "idle_timeout_s", 60, 1, 86_400),
+        r.integer(p + "leak_threshold_s", 60, 0, 86_400),
         r.choice(p + "synchronous", "FULL", Set.of("FULL", "NORMAL")),
         r.integer(p + "writer_batch_max", 256, 1, 10_000),
         r.integer(p + "writer_queue_capacity", 10_000, 1, 1_000_000));
@@ -133,7 +143,7 @@ public final class ConfigLoader {
         "limits.max_batch_items", "limits.max_field_bytes"));
     for (String db : DATABASES) {
       for (String k : new String[] {"path", "pool_size", "max_overflow", "pool_timeout", "pool_recycle",
-          "synchronous", "writer_batch_max", "writer_queue_capacity"}) {
+          "idle_timeout_s", "leak_threshold_s", "synchronous", "writer_batch_max", "writer_queue_capacity"}) {
         keys.add("database." + db + "." + k);
       }
     }

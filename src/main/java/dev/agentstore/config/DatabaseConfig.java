@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param maxOverflow extra read connections opened under load, closed again when idle
  * @param poolTimeoutS seconds a request waits for a connection before it fails with 503
  * @param poolRecycleS seconds after which a connection is replaced
+ * @param idleTimeoutS seconds an overflow connection may stay idle before it is closed
+ * @param leakThresholdS seconds a connection may be held before a warning names its holder (0: never)
  * @param synchronous SQLite's synchronous pragma for the writer: FULL (durable on power loss) or NORMAL
  * @param writerBatchMax most write requests committed in one transaction (group commit)
  * @param writerQueueCapacity write requests that may wait for the writer; more get 503
@@ -23,6 +25,8 @@ public record DatabaseConfig(
     int maxOverflow,
     int poolTimeoutS,
     int poolRecycleS,
+    int idleTimeoutS,
+    int leakThresholdS,
     String synchronous,
     int writerBatchMax,
     int writerQueueCapacity) {

@@ -5,10 +5,12 @@ import dev.agentstore.config.DatabaseConfig;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
 import io.agroal.api.AgroalDataSourceMetrics;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,20 +34,26 @@ public final class Database implements AutoCloseable {
   /** Write requests and migrations wait this long for another process's lock. */
   private static final int WRITER_BUSY_TIMEOUT_MS = 10_000;
   private static final int MIGRATION_BUSY_TIMEOUT_MS = 60_000;
+  /** A connection idle this long is validated (JDBC isValid) before it is handed out again. */
+  private static final int IDLE_VALIDATION_S = 30;
 
   private final DatabaseConfig config;
+  private final Path file;
   private final AgroalDataSource pool;
   private final ThreadPoolExecutor readers;
-  private final Writer writer;
+  private Writer writer;
+  /** The identity (device and inode) of the file this database opened; a change means it was replaced. */
+  private final Object fileKey;
   private final AtomicLong readErrors = new AtomicLong();
   private final AtomicLong connectionsReleased = new AtomicLong();
   private final AtomicLong readsRejected = new AtomicLong();
 
-  private Database(DatabaseConfig config, AgroalDataSource pool, ThreadPoolExecutor readers, Writer writer) {
+  private Database(DatabaseConfig config, Path file, Object fileKey, AgroalDataSource pool, ThreadPoolExecutor readers) {
     this.config = config;
+    this.file = file;
+    this.fileKey = fileKey;
     this.pool = pool;
     this.readers = readers;
-    this.writer = writer;
   }
 
   /** Creates the directory, migrates the file to the latest schema, then opens the pool and the writer. */
@@ -68,8 +76,12 @@ public final class Database implements AutoCloseable {
 
       @Override
       public void onConnectionLeak(Connection connection, Thread thread) {
-        LOG.warning("database " + config.name() + ": a connection is held by thread " + thread.getName()
-            + " for longer than the leak threshold");
+        StringBuilder where = new StringBuilder();
+        for (StackTraceElement e : thread.getStackTrace()) {
+          where.append("\n\tat ").append(e);
+        }
+        LOG.warning("database " + config.name() + ": a connection has been held for more than "
+            + config.leakThresholdS() + " s by thread " + thread.getName() + ", now at:" + where);
       }
 
       @Override
@@ -82,6 +94,7 @@ public final class Database implements AutoCloseable {
         LOG.warning("database " + config.name() + " pool: " + throwable.getMessage());
       }
     });
+    awaitInitialConnections(pool, config);
     int threads = config.maxConnections() + 2;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -91,17 +104,61 @@ public final class Database implements AutoCloseable {
           return t;
         });
     readers.allowCoreThreadTimeOut(true);
-    Writer writer = new Writer(config.name(),
-        () -> Sqlite.open(file, config.synchronous(), WRITER_BUSY_TIMEOUT_MS),
-        config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity());
-    Database db = new Database(config, pool, readers, writer);
+    Database db = new Database(config, file, fileKey(file), pool, readers);
     self[0] = db;
-    writer.start();
+    db.writer = new Writer(config.name(),
+        () -> Sqlite.openExisting(file, config.synchronous(), WRITER_BUSY_TIMEOUT_MS),
+        db::fileProblem, config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity());
+    db.writer.start();
     return db;
   }
 
+  /** Agroal opens the initial connections in the background; the store is ready when they exist. */
+  private static void awaitInitialConnections(AgroalDataSource pool, DatabaseConfig config) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.poolTimeoutS());
+    while (pool.getMetrics().availableCount() + pool.getMetrics().activeCount() < config.poolSize()) {
+      if (System.nanoTime() > deadline) {
+        pool.close();
+        throw new SQLException("database " + config.name() + ": could not open " + config.poolSize()
+            + " connections within pool_timeout (" + config.poolTimeoutS() + " s)");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Null while the file this database opened is in place; else why it is not usable. Open
+   * connections keep working on a deleted or renamed file, so without this check writes would be
+   * acknowledged into a file that is gone. Nothing is closed meanwhile: closing the last connection
+   * would checkpoint and delete the WAL by name, which may by then belong to another file. When the
+   * same file comes back (renamed back), the database is healthy again; a different file in its place
+   * (a restored backup) is used after a restart, when its schema is checked and migrated.
+   */
+  public String fileProblem() {
+    Object key;
+    try {
+      key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return "the database file does not exist";
+    } catch (java.io.IOException e) {
+      return "the database file cannot be read";
+    }
+    if (fileKey != null && !fileKey.equals(key)) {
+      return "the database file was replaced by another file; restart agent-store to open it";
+    }
+    return null;
+  }
+
   private static AgroalDataSourceConfigurationSupplier poolConfig(DatabaseConfig config) {
-    Map<Object, Object> props = Sqlite.properties(config.synchronous(), Sqlite.BUSY_TIMEOUT_MS);
+    Map<Object, Object> props = Sqlite.existingFileProperties(config.synchronous(), Sqlite.BUSY_TIMEOUT_MS);
     return new AgroalDataSourceConfigurationSupplier()
         .metricsEnabled(true)
         .connectionPoolConfiguration(cp -> cp
@@ -110,10 +167,11 @@ public final class Database implements AutoCloseable {
             .maxSize(config.maxConnections())
             .acquisitionTimeout(Duration.ofSeconds(config.poolTimeoutS()))
             .maxLifetime(Duration.ofSeconds(config.poolRecycleS()))
-            .reapTimeout(Duration.ofSeconds(60))
-            .validationTimeout(Duration.ofSeconds(30))
-            .idleValidationTimeout(Duration.ofSeconds(30))
-            .leakTimeout(Duration.ofSeconds(60))
+            .reapTimeout(Duration.ofSeconds(config.idleTimeoutS()))
+            .idleValidationTimeout(Duration.ofSeconds(IDLE_VALIDATION_S))
+            .validationTimeout(Duration.ofSeconds(IDLE_VALIDATION_S))
+            .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidator())
+            .leakTimeout(Duration.ofSeconds(config.leakThresholdS()))
             .connectionFactoryConfiguration(cf -> {
               cf.connectionProviderClass(JDBC.class).jdbcUrl(Sqlite.url(config.path())).autoCommit(true);
               props.forEach((k, v) -> cf.jdbcProperty(k.toString(), v.toString()));
@@ -227,7 +285,7 @@ public final class Database implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (Connection c = Sqlite.open(config.path(), config.synchronous(), Sqlite.BUSY_TIMEOUT_MS);
+    try (Connection c = Sqlite.openExisting(file, config.synchronous(), Sqlite.BUSY_TIMEOUT_MS);
         var s = c.createStatement()) {
       s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (SQLException e) {

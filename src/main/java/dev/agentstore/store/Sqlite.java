@@ -23,12 +23,31 @@ public final class Sqlite {
    * second process opening the file at the same moment fails with SQLITE_BUSY at once.
    */
   public static Properties properties(String synchronous, int busyTimeoutMs) {
+    return config(synchronous, busyTimeoutMs).toProperties();
+  }
+
+  /**
+   * As {@link #properties}, for connections opened after start-up: they never create the file, so a
+   * database deleted under a running server is an error, not a new empty database.
+   */
+  public static Properties existingFileProperties(String synchronous, int busyTimeoutMs) {
+    SQLiteConfig config = config(synchronous, busyTimeoutMs);
+    config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);
+    return config.toProperties();
+  }
+
+  private static SQLiteConfig config(String synchronous, int busyTimeoutMs) {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(busyTimeoutMs);
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
     config.enforceForeignKeys(true);
-    return config.toProperties();
+    return config;
+  }
+
+  /** A connection to a file that must already exist: the writer's. */
+  public static Connection openExisting(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
+    return new org.sqlite.JDBC().connect(url(file), existingFileProperties(synchronous, busyTimeoutMs));
   }
 
   /** One connection outside any pool: migrations and the command line use it. */

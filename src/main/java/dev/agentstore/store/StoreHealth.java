@@ -57,12 +57,11 @@ final class StoreHealth {
   private Future<JsonObject> check(String name, Database db) {
     Path file = db.config().path().toAbsolutePath();
     JsonObject result = new JsonObject().put("name", name).put("path", file.toString());
-    String problem = null;
-    if (!Files.exists(file)) {
-      problem = "the database file does not exist";
-    } else if (!Files.isReadable(file) || !Files.isWritable(file)) {
+    String problem = db.fileProblem();
+    if (problem == null && !(Files.isReadable(file) && Files.isWritable(file))) {
       problem = "the database file is not readable and writable";
-    } else if (db.writerStuck(WRITER_STUCK_MS)) {
+    }
+    if (problem == null && db.writerStuck(WRITER_STUCK_MS)) {
       problem = "the writer has made no progress for " + WRITER_STUCK_MS + " ms";
     }
     if (problem != null) {

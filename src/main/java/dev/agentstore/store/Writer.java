@@ -34,6 +34,8 @@ public final class Writer {
 
   private final String name;
   private final Connector connector;
+  private final java.util.function.Supplier<String> fileProblem;
+
   private final long recycleNanos;
   private final int batchMax;
   private final BlockingQueue<Task> queue;
@@ -53,9 +55,15 @@ public final class Writer {
   private volatile long lastProgressNanos = System.nanoTime();
   private volatile int inProgress;
 
-  public Writer(String name, Connector connector, long recycleSeconds, int batchMax, int queueCapacity) {
+  /**
+   * @param fileProblem checked before each transaction: null when the database file is usable, else
+   *     why not (deleted, replaced); the batch then fails with 503 rather than write to a lost file
+   */
+  public Writer(String name, Connector connector, java.util.function.Supplier<String> fileProblem,
+      long recycleSeconds, int batchMax, int queueCapacity) {
     this.name = name;
     this.connector = connector;
+    this.fileProblem = fileProblem;
     this.recycleNanos = TimeUnit.SECONDS.toNanos(recycleSeconds);
     this.batchMax = batchMax;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -139,6 +147,11 @@ public final class Writer {
   private void commit(List<Task> batch) {
     largestBatch = Math.max(largestBatch, batch.size());
     Object[] outcomes = new Object[batch.size()];
+    String problem = fileProblem.get();
+    if (problem != null) {
+      failAll(batch, outcomes, new StoreException(Failures.UNAVAILABLE, "the database is not available: " + problem));
+      return;
+    }
     Session s;
     try {
       s = session();
