@@ -76,7 +76,8 @@ class ConfigLoaderTest {
   @CsvSource({
       "http.port, 70000", "http.port, abc", "http.port, -1", "http.max_body_bytes, 10",
       "database.workflow.pool_size, 0", "database.workflow.pool_timeout, 0", "database.workflow.synchronous, OFF",
-      "database.workflow.max_overflow, 1000", "database.workflow.pool_recycle, 1", "limits.max_batch_items, 0"})
+      "database.workflow.max_overflow, 1000", "database.workflow.pool_recycle, 0", "database.workflow.idle_timeout_s, 0",
+      "database.workflow.leak_threshold_s, -1", "limits.max_batch_items, 0"})
   @DisplayName("an out-of-range or mistyped value is refused with a message naming the key and the value")
   void badValuesNameTheKey(String key, String value) {
     Properties props = new Properties();
@@ -96,6 +97,15 @@ class ConfigLoaderTest {
     Properties props = new Properties();
     props.setProperty("agentstore.database.workflow.size", "1");
     assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of(), props));
+  }
+
+  @Test
+  @DisplayName("a pool_timeout as long as http.request_timeout_ms is refused: the request would time out before the pool's 503")
+  void poolTimeoutMustBeShorterThanRequestTimeout() {
+    JsonObject yaml = new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 5000))
+        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 5)));
+    ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
+    assertTrue(e.getMessage().contains("pool_timeout") && e.getMessage().contains("request_timeout_ms"), e.getMessage());
   }
 
   @Test
