@@ -29,7 +29,7 @@ final class Requests {
   }
 
   /** A query parameter that must be a whole number, when present. */
-  static void intParam(RoutingContext ctx, String name, JsonObject into) {
+  private static void intParam(RoutingContext ctx, String name, JsonObject into) {
     String raw = singleParam(ctx, name);
     if (raw == null) {
       return;
@@ -38,6 +38,25 @@ final class Requests {
       into.put(name, Long.parseLong(raw.trim()));
     } catch (NumberFormatException e) {
       throw new Problems.BadRequest("query parameter '" + name + "' must be a whole number, got '" + raw + "'");
+    }
+  }
+
+  /** The page of a list: {@code limit} and {@code offset}, whole numbers; the store checks their range. */
+  static void pageParams(RoutingContext ctx, JsonObject into) {
+    intParam(ctx, "limit", into);
+    intParam(ctx, "offset", into);
+  }
+
+  /** A query parameter that must be true or false, when present. */
+  static void boolParam(RoutingContext ctx, String name, JsonObject into) {
+    String raw = singleParam(ctx, name);
+    if (raw == null) {
+      return;
+    }
+    switch (raw.trim()) {
+      case "true" -> into.put(name, true);
+      case "false" -> into.put(name, false);
+      default -> throw new Problems.BadRequest("query parameter '" + name + "' must be true or false, got '" + raw + "'");
     }
   }
 
@@ -54,6 +73,14 @@ final class Requests {
       throw new Problems.BadRequest("query parameter '" + name + "' is given more than once");
     }
     return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** The body of a request whose path names {@code field}; the same field in the body would be ambiguous. */
+  static JsonObject withoutPathField(JsonObject body, String field) {
+    if (body.containsKey(field)) {
+      throw new Problems.BadRequest("the " + field + " is taken from the path; remove '" + field + "' from the body");
+    }
+    return body;
   }
 
   /** Refuses query parameters the endpoint does not know, so that a typo is not silently ignored. */
