@@ -9,6 +9,8 @@ public final class Actions {
   public static final String UPDATE = "update";
   public static final String LIST = "list";
   public static final String LIST_HISTORY = "list-history";
+  /** Many items in one request, written atomically: all of them or none. */
+  public static final String CREATE_BATCH = "create-batch";
 
   public static final String HEALTH = "health";
   public static final String STATS = "stats";

@@ -4,6 +4,8 @@ package dev.agentstore.bus;
 public final class Addresses {
   /** Workflow runs and their status history. */
   public static final String WORKFLOWS = "agentstore.workflows";
+  /** Scraped web pages: insert-or-ignore by id, one or a batch. */
+  public static final String ARTICLES = "agentstore.articles";
   /** The store as a whole: health and statistics. */
   public static final String STORE = "agentstore.store";
 

@@ -45,6 +45,32 @@ public final class StoreClient {
     return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, new JsonObject().put("id", id));
   }
 
+  /**
+   * Creates an article, or ignores it when its id is known: body {@code {id?, url, title?, content?}};
+   * replies {@code {id, inserted, article}} with the article as stored.
+   */
+  public Future<JsonObject> createArticle(JsonObject article) {
+    return request(Addresses.ARTICLES, Actions.CREATE, article);
+  }
+
+  /**
+   * Creates a batch of articles atomically: body {@code {articles: [...]}}, at most
+   * {@code limits.max_batch_items}; replies {@code {inserted: [ids], ignored: [ids]}}.
+   */
+  public Future<JsonObject> createArticles(JsonObject batch) {
+    return request(Addresses.ARTICLES, Actions.CREATE_BATCH, batch);
+  }
+
+  /** Replies with the article {@code id}, or fails with 404. */
+  public Future<JsonObject> getArticle(String id) {
+    return request(Addresses.ARTICLES, Actions.GET, new JsonObject().put("id", id));
+  }
+
+  /** Lists articles newest first: query {@code {url?, limit?, offset?}}. */
+  public Future<JsonObject> listArticles(JsonObject query) {
+    return request(Addresses.ARTICLES, Actions.LIST, query);
+  }
+
   /** Health of every database; replies even when degraded (see {@code status}). */
   public Future<JsonObject> health() {
     return request(Addresses.STORE, Actions.HEALTH, new JsonObject());

@@ -5,6 +5,7 @@ import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.store.article.ArticleRepository;
 import dev.agentstore.store.workflow.WorkflowRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,6 +32,7 @@ public final class StoreVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Database workflowDb;
   private WorkflowRepository workflows;
+  private ArticleRepository articles;
   private StoreHealth health;
 
   public StoreVerticle(AppConfig config) {
@@ -50,8 +52,10 @@ public final class StoreVerticle extends VerticleBase {
     }
     workflowDb = databases.get("workflow");
     workflows = new WorkflowRepository(config.limits());
+    articles = new ArticleRepository(config.limits());
     health = new StoreHealth(vertx, databases);
     consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
+    consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
     consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -74,6 +78,18 @@ public final class StoreVerticle extends VerticleBase {
         case Actions.GET -> workflowDb.read(workflows.get(body), reply);
         case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
         case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onArticles(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
+        case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
+        case Actions.GET -> workflowDb.read(articles.get(body), reply);
+        case Actions.LIST -> workflowDb.read(articles.list(body), reply);
         default -> unknownAction(action, reply);
       }
     });
