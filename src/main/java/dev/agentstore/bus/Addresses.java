@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String WORKFLOWS = "agentstore.workflows";
   /** Scraped web pages: insert-or-ignore by id, one or a batch. */
   public static final String ARTICLES = "agentstore.articles";
+  /** Keyword alerts, one or a batch. */
+  public static final String ALERTS = "agentstore.alerts";
   /** The store as a whole: health and statistics. */
   public static final String STORE = "agentstore.store";
 

@@ -71,6 +71,26 @@ public final class StoreClient {
     return request(Addresses.ARTICLES, Actions.LIST, query);
   }
 
+  /** Creates an alert: body {@code {title, message?, source_url?}}; replies with the alert and its id. */
+  public Future<JsonObject> createAlert(JsonObject alert) {
+    return request(Addresses.ALERTS, Actions.CREATE, alert);
+  }
+
+  /** Creates a batch of alerts atomically: body {@code {alerts: [...]}}; replies {@code {inserted: [ids], ignored: []}}. */
+  public Future<JsonObject> createAlerts(JsonObject batch) {
+    return request(Addresses.ALERTS, Actions.CREATE_BATCH, batch);
+  }
+
+  /** Replies with the alert {@code id}, or fails with 404. */
+  public Future<JsonObject> getAlert(long id) {
+    return request(Addresses.ALERTS, Actions.GET, new JsonObject().put("id", id));
+  }
+
+  /** Lists alerts newest first: query {@code {limit?, offset?}}. */
+  public Future<JsonObject> listAlerts(JsonObject query) {
+    return request(Addresses.ALERTS, Actions.LIST, query);
+  }
+
   /** Health of every database; replies even when degraded (see {@code status}). */
   public Future<JsonObject> health() {
     return request(Addresses.STORE, Actions.HEALTH, new JsonObject());

@@ -5,6 +5,7 @@ import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.store.alert.AlertRepository;
 import dev.agentstore.store.article.ArticleRepository;
 import dev.agentstore.store.workflow.WorkflowRepository;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ public final class StoreVerticle extends VerticleBase {
   private Database workflowDb;
   private WorkflowRepository workflows;
   private ArticleRepository articles;
+  private AlertRepository alerts;
   private StoreHealth health;
 
   public StoreVerticle(AppConfig config) {
@@ -53,9 +55,11 @@ public final class StoreVerticle extends VerticleBase {
     workflowDb = databases.get("workflow");
     workflows = new WorkflowRepository(config.limits());
     articles = new ArticleRepository(config.limits());
+    alerts = new AlertRepository(config.limits());
     health = new StoreHealth(vertx, databases);
     consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
     consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
+    consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
     consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -90,6 +94,18 @@ public final class StoreVerticle extends VerticleBase {
         case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
         case Actions.GET -> workflowDb.read(articles.get(body), reply);
         case Actions.LIST -> workflowDb.read(articles.list(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onAlerts(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
+        case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
+        case Actions.GET -> workflowDb.read(alerts.get(body), reply);
+        case Actions.LIST -> workflowDb.read(alerts.list(body), reply);
         default -> unknownAction(action, reply);
       }
     });
