@@ -8,6 +8,8 @@ public final class Addresses {
   public static final String ARTICLES = "agentstore.articles";
   /** Keyword alerts, one or a batch. */
   public static final String ALERTS = "agentstore.alerts";
+  /** Versions of generated agents' code; in the agent_versions database when configured. */
+  public static final String AGENTS = "agentstore.agents";
   /** The store as a whole: health and statistics. */
   public static final String STORE = "agentstore.store";
 

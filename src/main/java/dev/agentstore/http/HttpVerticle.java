@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
     new WorkflowRoutes(store).mount(router);
     new ArticleRoutes(store).mount(router);
     new AlertRoutes(store).mount(router);
+    new AgentRoutes(store).mount(router);
     new HealthRoutes(vertx, store).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
