@@ -30,7 +30,7 @@ final class AgentRoutes {
   private void save(RoutingContext ctx) {
     String name = ctx.pathParam("name");
     Responses.json(ctx, () -> store.saveAgentVersion(
-        Requests.withoutPathField(Requests.jsonBody(ctx), "agent_name").copy().put("agent_name", name)), 201, v -> {
+        Requests.withoutPathField(Requests.jsonBody(ctx), "agent_name").put("agent_name", name)), 201, v -> {
           ctx.response().putHeader("Location",
               "/api/agents/" + Responses.segment(name) + "/versions/" + Responses.segment(v.getString("version")));
           return new JsonObject().put("id", v.getLong("id")).put("status", "created")

@@ -38,7 +38,7 @@ public final class Fields {
   public static String requiredText(JsonObject body, String field, int maxChars) {
     String s = optionalText(body, field, maxChars);
     if (s == null) {
-      throw bad("'" + field + "' is required");
+      throw missing(field);
     }
     return s;
   }
@@ -92,7 +92,7 @@ public final class Fields {
   public static String requiredLongText(JsonObject body, String field, int maxBytes) {
     String s = optionalLongText(body, field, maxBytes);
     if (s == null) {
-      throw bad("'" + field + "' is required");
+      throw missing(field);
     }
     return s;
   }
@@ -109,10 +109,18 @@ public final class Fields {
     return b;
   }
 
+  public static boolean requiredBoolean(JsonObject body, String field) {
+    Boolean b = optionalBoolean(body, field);
+    if (b == null) {
+      throw missing(field);
+    }
+    return b;
+  }
+
   public static long requiredLong(JsonObject body, String field) {
     Object v = body.getValue(field);
     if (v == null) {
-      throw bad("'" + field + "' is required");
+      throw missing(field);
     }
     return wholeNumber(field, v);
   }
@@ -125,7 +133,7 @@ public final class Fields {
   public static <T> List<T> items(JsonObject body, String field, int maxItems, Function<JsonObject, T> parse) {
     Object v = body.getValue(field);
     if (v == null) {
-      throw bad("'" + field + "' is required");
+      throw missing(field);
     }
     if (!(v instanceof JsonArray array)) {
       throw bad("'" + field + "' must be an array, got " + typeName(v));
@@ -162,6 +170,10 @@ public final class Fields {
       throw bad("'" + field + "' must be between " + min + " and " + max + ", got " + n);
     }
     return (int) n;
+  }
+
+  private static StoreException missing(String field) {
+    return bad("'" + field + "' is required");
   }
 
   private static long wholeNumber(String field, Object v) {

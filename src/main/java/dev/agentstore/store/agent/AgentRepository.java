@@ -123,10 +123,7 @@ public final class AgentRepository {
     Fields.onlyKnown(body, SET_ACTIVE_FIELDS);
     String name = agentName(body);
     String version = version(body);
-    Boolean active = Fields.optionalBoolean(body, "is_active");
-    if (active == null) {
-      throw Fields.bad("'is_active' is required");
-    }
+    boolean active = Fields.requiredBoolean(body, "is_active");
     return s -> {
       PreparedStatement ps = s.prepare(AgentSql.SET_ACTIVE);
       ps.setInt(1, active ? 1 : 0);
