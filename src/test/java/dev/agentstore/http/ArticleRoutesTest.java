@@ -57,6 +57,15 @@ class ArticleRoutesTest {
     assertEquals("One", got.getString("title"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"a/b", "ü?x#y", "https://web.example/p?q=1&r=%20"})
+  @DisplayName("an id with slashes, reserved or non-ASCII characters is found again at its Location")
+  void idsNeedingEncodingRoundTrip(String id) {
+    var r = server.send(HttpMethod.POST, "/api/articles", new JsonObject().put("id", id).put("url", "https://web.example/enc"));
+    json(201, r);
+    assertEquals(id, json(200, server.get(r.getHeader("Location"))).getString("id"));
+  }
+
   @Test
   @DisplayName("POST of a known id answers 200 with status ignored and leaves the stored article alone")
   void duplicateIsIgnored() {
