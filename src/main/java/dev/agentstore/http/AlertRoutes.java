@@ -22,17 +22,11 @@ final class AlertRoutes {
 
   /** {@code {"alerts": [...]}} is a batch; any other object is one alert. */
   private void create(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = Requests.jsonBody(ctx);
-    } catch (Problems.BadRequest e) {
-      Problems.fail(ctx, e);
-      return;
-    }
-    if (body.containsKey("alerts")) {
-      Responses.json(ctx, () -> store.createAlerts(body), 201, r -> r);
-      return;
-    }
+    Requests.oneOrBatch(ctx, "alerts", one -> createOne(ctx, one),
+        batch -> Responses.json(ctx, () -> store.createAlerts(batch), 201, r -> r));
+  }
+
+  private void createOne(RoutingContext ctx, JsonObject body) {
     Responses.json(ctx, () -> store.createAlert(body), 201, alert -> {
       ctx.response().putHeader("Location", "/api/alerts/" + alert.getLong("id"));
       return new JsonObject().put("id", alert.getLong("id")).put("status", "created").put("alert", alert);

@@ -22,23 +22,21 @@ final class ArticleRoutes {
 
   /** {@code {"articles": [...]}} is a batch; any other object is one article. */
   private void create(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = Requests.jsonBody(ctx);
-    } catch (Problems.BadRequest e) {
-      Problems.fail(ctx, e);
-      return;
-    }
-    if (body.containsKey("articles")) {
-      Responses.json(ctx, () -> store.createArticles(body), r -> r.getJsonArray("inserted").isEmpty() ? 200 : 201, r -> r);
-      return;
-    }
+    Requests.oneOrBatch(ctx, "articles", one -> createOne(ctx, one), batch -> createBatch(ctx, batch));
+  }
+
+  private void createOne(RoutingContext ctx, JsonObject body) {
     Responses.json(ctx, () -> store.createArticle(body), r -> r.getBoolean("inserted") ? 201 : 200, r -> {
       ctx.response().putHeader("Location", "/api/articles/" + Responses.segment(r.getString("id")));
       return new JsonObject().put("id", r.getString("id"))
           .put("status", r.getBoolean("inserted") ? "created" : "ignored")
           .put("article", r.getJsonObject("article"));
     });
+  }
+
+  /** 201 when the batch inserted something, 200 when every id was known. */
+  private void createBatch(RoutingContext ctx, JsonObject body) {
+    Responses.json(ctx, () -> store.createArticles(body), r -> r.getJsonArray("inserted").isEmpty() ? 200 : 201, r -> r);
   }
 
   private void get(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /** Parsing of what arrives over HTTP; the store validates the fields themselves. */
 final class Requests {
@@ -26,6 +27,21 @@ final class Requests {
       throw new Problems.BadRequest("the request body must be a JSON object");
     }
     return obj;
+  }
+
+  /**
+   * POST of one item or of a batch: the body goes to {@code batch} when it holds {@code batchField}
+   * (as in {@code {"articles": [...]}}), else to {@code one}; a body that is not a JSON object is a 400.
+   */
+  static void oneOrBatch(RoutingContext ctx, String batchField, Consumer<JsonObject> one, Consumer<JsonObject> batch) {
+    JsonObject body;
+    try {
+      body = jsonBody(ctx);
+    } catch (Problems.BadRequest e) {
+      Problems.fail(ctx, e);
+      return;
+    }
+    (body.containsKey(batchField) ? batch : one).accept(body);
   }
 
   /** A query parameter that must be a whole number, when present. */
