@@ -29,6 +29,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     new WorkflowRoutes(store).mount(router);
+    new ArticleRoutes(store).mount(router);
+    new AlertRoutes(store).mount(router);
+    new AgentRoutes(store).mount(router);
     new HealthRoutes(vertx, store).mount(router);
     router.errorHandler(404, ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
     router.errorHandler(405, ctx -> Problems.send(ctx, 405, ctx.request().method() + " is not allowed on " + ctx.request().path()));

@@ -5,6 +5,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Consumer;
 
 /** Parsing of what arrives over HTTP; the store validates the fields themselves. */
 final class Requests {
@@ -28,8 +29,23 @@ final class Requests {
     return obj;
   }
 
+  /**
+   * POST of one item or of a batch: the body goes to {@code batch} when it holds {@code batchField}
+   * (as in {@code {"articles": [...]}}), else to {@code one}; a body that is not a JSON object is a 400.
+   */
+  static void oneOrBatch(RoutingContext ctx, String batchField, Consumer<JsonObject> one, Consumer<JsonObject> batch) {
+    JsonObject body;
+    try {
+      body = jsonBody(ctx);
+    } catch (Problems.BadRequest e) {
+      Problems.fail(ctx, e);
+      return;
+    }
+    (body.containsKey(batchField) ? batch : one).accept(body);
+  }
+
   /** A query parameter that must be a whole number, when present. */
-  static void intParam(RoutingContext ctx, String name, JsonObject into) {
+  private static void intParam(RoutingContext ctx, String name, JsonObject into) {
     String raw = singleParam(ctx, name);
     if (raw == null) {
       return;
@@ -38,6 +54,25 @@ final class Requests {
       into.put(name, Long.parseLong(raw.trim()));
     } catch (NumberFormatException e) {
       throw new Problems.BadRequest("query parameter '" + name + "' must be a whole number, got '" + raw + "'");
+    }
+  }
+
+  /** The page of a list: {@code limit} and {@code offset}, whole numbers; the store checks their range. */
+  static void pageParams(RoutingContext ctx, JsonObject into) {
+    intParam(ctx, "limit", into);
+    intParam(ctx, "offset", into);
+  }
+
+  /** A query parameter that must be true or false, when present. */
+  static void boolParam(RoutingContext ctx, String name, JsonObject into) {
+    String raw = singleParam(ctx, name);
+    if (raw == null) {
+      return;
+    }
+    switch (raw.trim()) {
+      case "true" -> into.put(name, true);
+      case "false" -> into.put(name, false);
+      default -> throw new Problems.BadRequest("query parameter '" + name + "' must be true or false, got '" + raw + "'");
     }
   }
 
@@ -54,6 +89,14 @@ final class Requests {
       throw new Problems.BadRequest("query parameter '" + name + "' is given more than once");
     }
     return all.isEmpty() ? null : all.get(0);
+  }
+
+  /** The body of a request whose path names {@code field}; the same field in the body would be ambiguous. */
+  static JsonObject withoutPathField(JsonObject body, String field) {
+    if (body.containsKey(field)) {
+      throw new Problems.BadRequest("the " + field + " is taken from the path; remove '" + field + "' from the body");
+    }
+    return body;
   }
 
   /** Refuses query parameters the endpoint does not know, so that a typo is not silently ignored. */

@@ -3,18 +3,32 @@ package dev.agentstore.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /** Ends a request with the store's reply, shaped for HTTP, or with the problem it failed with. */
 final class Responses {
   private Responses() {}
+
+  /** A path segment for a Location header: ids and names may hold spaces, slashes or non-ASCII. */
+  static String segment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
 
   /**
    * Calls the store ({@code call} may throw a {@link Problems.BadRequest} while it reads the request),
    * then answers {@code status} with {@code shape} applied to the reply.
    */
   static void json(RoutingContext ctx, Supplier<Future<JsonObject>> call, int status,
+      Function<JsonObject, JsonObject> shape) {
+    json(ctx, call, r -> status, shape);
+  }
+
+  /** As above, with a status that depends on the reply (201 when something was created, else 200). */
+  static void json(RoutingContext ctx, Supplier<Future<JsonObject>> call, ToIntFunction<JsonObject> status,
       Function<JsonObject, JsonObject> shape) {
     Future<JsonObject> reply;
     try {
@@ -23,7 +37,7 @@ final class Responses {
       Problems.fail(ctx, e);
       return;
     }
-    reply.onSuccess(r -> ctx.response().setStatusCode(status)
+    reply.onSuccess(r -> ctx.response().setStatusCode(status.applyAsInt(r))
             .putHeader("Content-Type", "application/json")
             .end(shape.apply(r).toBuffer()))
         .onFailure(err -> Problems.fail(ctx, err));

@@ -35,7 +35,7 @@ final class WorkflowRoutes {
   }
 
   private void update(RoutingContext ctx) {
-    Responses.json(ctx, () -> store.updateWorkflow(ctx.pathParam("id"), withoutId(Requests.jsonBody(ctx))), 200,
+    Responses.json(ctx, () -> store.updateWorkflow(ctx.pathParam("id"), Requests.withoutPathField(Requests.jsonBody(ctx), "id")), 200,
         wf -> new JsonObject().put("id", wf.getString("id")).put("status", "updated").put("workflow", wf));
   }
 
@@ -44,21 +44,12 @@ final class WorkflowRoutes {
       Requests.onlyParams(ctx, Set.of("status", "limit", "offset"));
       JsonObject query = new JsonObject();
       Requests.stringParam(ctx, "status", query);
-      Requests.intParam(ctx, "limit", query);
-      Requests.intParam(ctx, "offset", query);
+      Requests.pageParams(ctx, query);
       return store.listWorkflows(query);
     }, 200, r -> r);
   }
 
   private void history(RoutingContext ctx) {
     Responses.json(ctx, () -> store.workflowHistory(ctx.pathParam("id")), 200, r -> r);
-  }
-
-  /** The id comes from the path; one in the body too would be ambiguous. */
-  private static JsonObject withoutId(JsonObject body) {
-    if (body.containsKey("id")) {
-      throw new Problems.BadRequest("the id is taken from the path; remove 'id' from the body");
-    }
-    return body;
   }
 }

@@ -4,8 +4,11 @@ import dev.agentstore.bus.Failures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Validation of request bodies, shared by every entity. Every failure is a 400 (or a 413 for a value
@@ -14,6 +17,8 @@ import java.util.TreeSet;
 public final class Fields {
   /** Names, ids, statuses, steps: short strings. */
   public static final int SHORT_TEXT = 1000;
+  /** URLs: longer than names, as query strings can be. */
+  public static final int URL_TEXT = 8192;
 
   private Fields() {}
 
@@ -33,7 +38,7 @@ public final class Fields {
   public static String requiredText(JsonObject body, String field, int maxChars) {
     String s = optionalText(body, field, maxChars);
     if (s == null) {
-      throw bad("'" + field + "' is required");
+      throw missing(field);
     }
     return s;
   }
@@ -83,19 +88,99 @@ public final class Fields {
     return encoded;
   }
 
+  /** A long text that must be present (it may be empty): code, for one. */
+  public static String requiredLongText(JsonObject body, String field, int maxBytes) {
+    String s = optionalLongText(body, field, maxBytes);
+    if (s == null) {
+      throw missing(field);
+    }
+    return s;
+  }
+
+  /** A boolean field; null when absent or null. */
+  public static Boolean optionalBoolean(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw bad("'" + field + "' must be true or false, got " + typeName(v));
+    }
+    return b;
+  }
+
+  public static boolean requiredBoolean(JsonObject body, String field) {
+    Boolean b = optionalBoolean(body, field);
+    if (b == null) {
+      throw missing(field);
+    }
+    return b;
+  }
+
+  public static long requiredLong(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      throw missing(field);
+    }
+    return wholeNumber(field, v);
+  }
+
+  /**
+   * The items of a batch request, each read by {@code parse}, all before anything is written. The array
+   * must hold 1..{@code maxItems} objects (more is 413); a failure names the item, as in
+   * {@code articles[3]: 'url' must be a string, got a number}, and keeps its code.
+   */
+  public static <T> List<T> items(JsonObject body, String field, int maxItems, Function<JsonObject, T> parse) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      throw missing(field);
+    }
+    if (!(v instanceof JsonArray array)) {
+      throw bad("'" + field + "' must be an array, got " + typeName(v));
+    }
+    if (array.isEmpty()) {
+      throw bad("'" + field + "' must hold at least one item");
+    }
+    if (array.size() > maxItems) {
+      throw new StoreException(Failures.TOO_LARGE, "'" + field + "' holds " + array.size()
+          + " items; a batch may hold at most " + maxItems + " (limits.max_batch_items)");
+    }
+    List<T> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (!(item instanceof JsonObject o)) {
+        throw bad(field + "[" + i + "] must be a JSON object, got " + (item == null ? "null" : typeName(item)));
+      }
+      try {
+        items.add(parse.apply(o));
+      } catch (StoreException e) {
+        throw new StoreException(e.code(), field + "[" + i + "]: " + e.getMessage());
+      }
+    }
+    return items;
+  }
+
   public static int intIn(JsonObject body, String field, int def, int min, int max) {
     Object v = body.getValue(field);
     if (v == null) {
       return def;
     }
-    if (!(v instanceof Integer || v instanceof Long)) {
-      throw bad("'" + field + "' must be a whole number, got " + typeName(v));
-    }
-    long n = ((Number) v).longValue();
+    long n = wholeNumber(field, v);
     if (n < min || n > max) {
       throw bad("'" + field + "' must be between " + min + " and " + max + ", got " + n);
     }
     return (int) n;
+  }
+
+  private static StoreException missing(String field) {
+    return bad("'" + field + "' is required");
+  }
+
+  private static long wholeNumber(String field, Object v) {
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw bad("'" + field + "' must be a whole number, got " + typeName(v));
+    }
+    return ((Number) v).longValue();
   }
 
   private static void checkSize(String field, String s, int maxBytes) {

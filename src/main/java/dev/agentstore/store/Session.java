@@ -2,6 +2,7 @@ package dev.agentstore.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,6 +43,14 @@ public final class Session implements AutoCloseable {
     int n = ps.executeUpdate();
     rowsWritten += n;
     return n;
+  }
+
+  /** The rowid of the last row this connection inserted (an INTEGER PRIMARY KEY: alerts, agent versions). */
+  public long lastInsertRowid() throws SQLException {
+    try (ResultSet rs = prepare("SELECT last_insert_rowid()").executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** Rows written through {@link #update} since the last call. */

@@ -5,6 +5,9 @@ import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.store.agent.AgentRepository;
+import dev.agentstore.store.alert.AlertRepository;
+import dev.agentstore.store.article.ArticleRepository;
 import dev.agentstore.store.workflow.WorkflowRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,7 +33,11 @@ public final class StoreVerticle extends VerticleBase {
   private final Map<String, Database> databases = new LinkedHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Database workflowDb;
+  private Database agentDb;
   private WorkflowRepository workflows;
+  private ArticleRepository articles;
+  private AlertRepository alerts;
+  private AgentRepository agents;
   private StoreHealth health;
 
   public StoreVerticle(AppConfig config) {
@@ -49,9 +56,17 @@ public final class StoreVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
     }
     workflowDb = databases.get("workflow");
+    // Where the Python implementation kept them, unless the config gives them a database of their own.
+    agentDb = databases.getOrDefault("agent_versions", workflowDb);
     workflows = new WorkflowRepository(config.limits());
+    articles = new ArticleRepository(config.limits());
+    alerts = new AlertRepository(config.limits());
+    agents = new AgentRepository(config.limits());
     health = new StoreHealth(vertx, databases);
     consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
+    consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
+    consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
+    consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
     consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -74,6 +89,44 @@ public final class StoreVerticle extends VerticleBase {
         case Actions.GET -> workflowDb.read(workflows.get(body), reply);
         case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
         case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onArticles(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
+        case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
+        case Actions.GET -> workflowDb.read(articles.get(body), reply);
+        case Actions.LIST -> workflowDb.read(articles.list(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onAlerts(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
+        case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
+        case Actions.GET -> workflowDb.read(alerts.get(body), reply);
+        case Actions.LIST -> workflowDb.read(alerts.list(body), reply);
+        default -> unknownAction(action, reply);
+      }
+    });
+  }
+
+  private void onAgents(Message<Object> msg) {
+    dispatch(msg, (action, body, reply) -> {
+      switch (action) {
+        case Actions.CREATE -> agentDb.write(agents.create(body), reply);
+        case Actions.SET_ACTIVE -> agentDb.write(agents.setActive(body), reply);
+        case Actions.GET -> agentDb.read(agents.get(body), reply);
+        case Actions.GET_LATEST -> agentDb.read(agents.latest(body), reply);
+        case Actions.LIST_VERSIONS -> agentDb.read(agents.listVersions(body), reply);
+        case Actions.LIST -> agentDb.read(agents.list(body), reply);
         default -> unknownAction(action, reply);
       }
     });

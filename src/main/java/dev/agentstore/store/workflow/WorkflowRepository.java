@@ -3,6 +3,8 @@ package dev.agentstore.store.workflow;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
 import dev.agentstore.store.Fields;
+import dev.agentstore.store.Page;
+import dev.agentstore.store.Rows;
 import dev.agentstore.store.Session;
 import dev.agentstore.store.StoreException;
 import dev.agentstore.store.Timestamps;
@@ -25,8 +27,6 @@ public final class WorkflowRepository {
   private static final Set<String> CREATE_FIELDS = Set.of("workflow_name", "initial_data");
   private static final Set<String> UPDATE_FIELDS = Set.of("id", "status", "current_step", "data", "error_message");
   private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
-  public static final int DEFAULT_LIMIT = 100;
-  public static final int MAX_LIMIT = 1000;
 
   private final LimitsConfig limits;
 
@@ -121,28 +121,16 @@ public final class WorkflowRepository {
     Fields.onlyKnown(body, LIST_FIELDS);
     String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
     String status = statusText == null ? null : WorkflowStatus.parse(statusText).value();
-    int limit = Fields.intIn(body, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    int offset = Fields.intIn(body, "offset", 0, 0, Integer.MAX_VALUE);
+    Page page = Page.of(body);
     return s -> {
       PreparedStatement ps;
       if (status == null) {
-        ps = s.prepare(WorkflowSql.LIST);
-        ps.setInt(1, limit);
-        ps.setInt(2, offset);
+        ps = page.bind(s.prepare(WorkflowSql.LIST), 1);
       } else {
-        ps = s.prepare(WorkflowSql.LIST_BY_STATUS);
+        ps = page.bind(s.prepare(WorkflowSql.LIST_BY_STATUS), 2);
         ps.setString(1, status);
-        ps.setInt(2, limit);
-        ps.setInt(3, offset);
       }
-      JsonArray rows = new JsonArray();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(row(rs));
-        }
-      }
-      return new JsonObject().put("workflows", rows).put("count", rows.size())
-          .put("limit", limit).put("offset", offset);
+      return page.reply("workflows", Rows.all(ps, WorkflowRepository::row));
     };
   }
 
@@ -152,21 +140,14 @@ public final class WorkflowRepository {
     return s -> {
       PreparedStatement exists = s.prepare(WorkflowSql.EXISTS);
       exists.setString(1, id);
-      try (ResultSet rs = exists.executeQuery()) {
-        if (!rs.next()) {
-          throw notFound(id);
-        }
+      if (!Rows.exists(exists)) {
+        throw notFound(id);
       }
       PreparedStatement ps = s.prepare(WorkflowSql.LIST_HISTORY);
       ps.setString(1, id);
-      JsonArray rows = new JsonArray();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(new JsonObject()
-              .put("id", rs.getLong(1)).put("workflow_id", rs.getString(2)).put("status", rs.getString(3))
-              .put("step", rs.getString(4)).put("message", rs.getString(5)).put("created_at", rs.getString(6)));
-        }
-      }
+      JsonArray rows = Rows.all(ps, rs -> new JsonObject()
+          .put("id", rs.getLong(1)).put("workflow_id", rs.getString(2)).put("status", rs.getString(3))
+          .put("step", rs.getString(4)).put("message", rs.getString(5)).put("created_at", rs.getString(6)));
       return new JsonObject().put("workflow_id", id).put("history", rows);
     };
   }
@@ -174,12 +155,11 @@ public final class WorkflowRepository {
   private static JsonObject find(Session s, String id) throws SQLException {
     PreparedStatement ps = s.prepare(WorkflowSql.SELECT_BY_ID);
     ps.setString(1, id);
-    try (ResultSet rs = ps.executeQuery()) {
-      if (!rs.next()) {
-        throw notFound(id);
-      }
-      return row(rs);
+    JsonObject wf = Rows.first(ps, WorkflowRepository::row);
+    if (wf == null) {
+      throw notFound(id);
     }
+    return wf;
   }
 
   private static void appendHistory(Session s, String id, String status, String step, String message, String now)
