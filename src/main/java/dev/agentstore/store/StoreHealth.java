@@ -30,7 +30,10 @@ final class StoreHealth {
     this.vertx = vertx;
     this.databases = databases;
     databases.forEach((name, db) ->
-        probes.put(name, JDBCPool.pool(vertx, db.dataSource(), new PoolOptions().setMaxSize(1).setName("probe-" + name))));
+        probes.put(name, JDBCPool.pool(vertx, db.dataSource(), new PoolOptions().setMaxSize(1)
+            // hand the connection back to Agroal between probes: a held one is a read connection lost
+            .setIdleTimeout(1).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS).setPoolCleanerPeriod(500)
+            .setName("probe-" + name))));
   }
 
   /** Always succeeds: {@code status} is healthy when every database is, degraded otherwise. */

@@ -56,6 +56,17 @@ class HealthApiTest {
   }
 
   @Test
+  @DisplayName("the health probe gives its read connection back to the pool between probes")
+  void probeDoesNotKeepAConnection() {
+    try (TestServer server = TestServer.start(dir)) {
+      assertEquals(200, server.get("/api/health/db").statusCode());
+      dev.agentstore.support.Eventually.await("no pooled connection is held after the probe", java.time.Duration.ofSeconds(10),
+          () -> TestServer.await(server.store.stats()).getJsonObject("databases").getJsonObject("workflow")
+              .getJsonObject("pool").getInteger("active") == 0);
+    }
+  }
+
+  @Test
   @DisplayName("a file replaced by another shows as degraded and refuses writes; the original put back is healthy again")
   void garbageFileIsDegraded() throws Exception {
     try (TestServer server = TestServer.start(dir)) {
