@@ -87,7 +87,8 @@ public final class Main {
   static String usage() {
     return """
         usage: java -jar agent-store.jar [--config PATH]
-               java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run] [--config PATH]
+               java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run]
+                                                 [--config PATH] [--database NAME]
         config: conf/config.yaml by default; AGENTSTORE_* environment variables and -Dagentstore.* override it""";
   }
 }

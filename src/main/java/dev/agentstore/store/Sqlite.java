@@ -2,7 +2,9 @@ package dev.agentstore.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import org.sqlite.SQLiteConfig;
 
@@ -23,16 +25,42 @@ public final class Sqlite {
    * second process opening the file at the same moment fails with SQLITE_BUSY at once.
    */
   public static Properties properties(String synchronous, int busyTimeoutMs) {
+    return properties(synchronous, busyTimeoutMs, true);
+  }
+
+  private static Properties properties(String synchronous, int busyTimeoutMs, boolean wal) {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(busyTimeoutMs);
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    if (wal) {
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    }
     config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
     config.enforceForeignKeys(true);
     return config.toProperties();
   }
 
-  /** One connection outside any pool: migrations and the command line use it. */
+  /** One connection outside any pool, in WAL mode: the writer and the shutdown checkpoint use it. */
   public static Connection open(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
     return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs));
+  }
+
+  /**
+   * One connection that leaves the file's journal mode as it is, for migrations and the command line.
+   * Switching a rollback-journal file to WAL rewrites its header, so the schema version is checked on
+   * this connection first and {@link #useWal} called only once the file is known to be one we serve:
+   * a file that is refused (newer version, edited migration, failed migration) stays byte for byte as it was.
+   */
+  public static Connection openAsIs(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
+    return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs, false));
+  }
+
+  /** Switches the file to WAL; the mode is stored in the file, so every later connection uses it. */
+  public static void useWal(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+      String mode = rs.next() ? rs.getString(1) : null;
+      if (!"wal".equalsIgnoreCase(mode)) {
+        throw new SQLException("could not switch the journal to WAL, it stays '" + mode + "'");
+      }
+    }
   }
 }
