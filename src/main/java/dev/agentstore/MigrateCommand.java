@@ -137,7 +137,7 @@ final class MigrateCommand {
         return;
       }
       int n = MIGRATIONS.up(c, target, line -> out.println("  " + line));
-      Sqlite.useWal(c);
+      Sqlite.useWal(c, BUSY_TIMEOUT_MS);
       out.println("  at version " + MIGRATIONS.verify(c) + (n == 0 ? " (nothing to do)" : ""));
     }
   }

@@ -63,7 +63,7 @@ public final class Database implements AutoCloseable {
     Migrations migrations = Migrations.classpath();
     try (Connection c = Sqlite.openAsIs(file, config.synchronous(), MIGRATION_BUSY_TIMEOUT_MS)) {
       migrations.up(c, migrations.latest(), line -> LOG.info("database " + config.name() + ": " + line));
-      Sqlite.useWal(c);
+      Sqlite.useWal(c, MIGRATION_BUSY_TIMEOUT_MS);
     } catch (MigrationException | SQLException e) {
       throw new MigrationException("database " + config.name() + " (" + file + "): " + e.getMessage());
     }

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
 
 /** Opens SQLite connections with the pragmas every connection of the store needs. */
@@ -54,12 +56,32 @@ public final class Sqlite {
     return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs, false));
   }
 
-  /** Switches the file to WAL; the mode is stored in the file, so every later connection uses it. */
-  public static void useWal(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
-      String mode = rs.next() ? rs.getString(1) : null;
-      if (!"wal".equalsIgnoreCase(mode)) {
-        throw new SQLException("could not switch the journal to WAL, it stays '" + mode + "'");
+  /**
+   * Switches the file to WAL; the mode is stored in the file, so every later connection uses it.
+   * SQLite takes the exclusive lock for this while already holding a read lock, and in that case it
+   * fails with SQLITE_BUSY at once instead of calling the busy handler. A second process starting on
+   * the same file at the same moment holds such a lock briefly, so the switch is retried here, for at
+   * most {@code timeoutMs}. Once either process has switched, the pragma finds WAL and needs no lock.
+   */
+  public static void useWal(Connection c, int timeoutMs) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        String mode = rs.next() ? rs.getString(1) : null;
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new SQLException("could not switch the journal to WAL, it stays '" + mode + "'");
+        }
+        return;
+      } catch (SQLException e) {
+        if (!SqliteErrors.isBusy(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextInt(1, 10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while switching the journal to WAL", e);
       }
     }
   }
