@@ -2,6 +2,7 @@ package dev.agentstore;
 
 import static dev.agentstore.support.SqliteFiles.column;
 import static dev.agentstore.support.SqliteFiles.journalMode;
+import static dev.agentstore.support.SqliteFiles.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,7 @@ class ConcurrentStartTest {
             m.id() + " applied once in all:\n" + a.output() + "\n---\n" + b.output());
       }
       assertEquals(migrations.all().stream().map(m -> String.valueOf(m.version())).toList(),
-          column(file, "SELECT version FROM schema_version ORDER BY version"));
+          versions(file));
       assertEquals("wal", journalMode(file));
 
       assertEquals(0, a.stop(STOP), a.output());

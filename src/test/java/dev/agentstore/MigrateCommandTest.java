@@ -4,6 +4,7 @@ import static dev.agentstore.support.SqliteFiles.column;
 import static dev.agentstore.support.SqliteFiles.exec;
 import static dev.agentstore.support.SqliteFiles.journalMode;
 import static dev.agentstore.support.SqliteFiles.sha256;
+import static dev.agentstore.support.SqliteFiles.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +51,6 @@ class MigrateCommandTest {
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  List<String> versions() throws Exception {
-    return column(file, "SELECT version FROM schema_version ORDER BY version");
-  }
-
   @Test
   @DisplayName("status of a file that does not exist yet lists every migration as pending and creates nothing")
   void statusOfMissingFile() {
@@ -71,7 +68,7 @@ class MigrateCommandTest {
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("applied migration 0001_python_schema"), first.out());
     assertTrue(first.out().contains("at version 1"), first.out());
-    assertEquals(List.of("1"), versions());
+    assertEquals(List.of("1"), versions(file));
 
     Run status = migrate("status");
     assertEquals(0, status.code(), status.err());
@@ -82,7 +79,7 @@ class MigrateCommandTest {
     Run rest = migrate("up");
     assertEquals(0, rest.code(), rest.err());
     assertTrue(rest.out().contains("applied migration 0002_list_indexes"), rest.out());
-    assertEquals(List.of("1", "2"), versions());
+    assertEquals(List.of("1", "2"), versions(file));
     assertEquals("wal", journalMode(file));
 
     Run again = migrate("up");
@@ -111,7 +108,7 @@ class MigrateCommandTest {
     assertTrue(down.out().contains("-- down 0001_python_schema (drops data: needs --allow-data-loss)"), down.out());
     assertTrue(down.out().contains("DROP TABLE IF EXISTS workflow_states;"), down.out());
     assertEquals(before, sha256(file));
-    assertEquals(List.of("1"), versions());
+    assertEquals(List.of("1"), versions(file));
   }
 
   @Test
@@ -130,12 +127,12 @@ class MigrateCommandTest {
     Run toOne = migrate("down", "--to", "1");
     assertEquals(0, toOne.code(), toOne.err());
     assertTrue(toOne.out().contains("reverted migration 0002_list_indexes"), toOne.out());
-    assertEquals(List.of("1"), versions());
+    assertEquals(List.of("1"), versions(file));
 
     Run toZero = migrate("down", "--to", "0", "--allow-data-loss");
     assertEquals(0, toZero.code(), toZero.err());
     assertTrue(toZero.out().contains("reverted migration 0001_python_schema"), toZero.out());
-    assertEquals(List.of(), versions());
+    assertEquals(List.of(), versions(file));
     assertEquals(List.of(), column(file, "SELECT name FROM sqlite_master WHERE name = 'articles'"));
   }
 

@@ -50,8 +50,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Creates the directory, migrates the file to the latest schema and switches it to WAL, then opens
-   * the pool and the writer. A file that cannot be migrated stops here, unchanged, with a message that
-   * names the database and the cause.
+   * the pool and the writer. A file that is refused or whose migration fails stops here, at its last
+   * good version and in its own journal mode, with a message that names the database and the cause.
    */
   public static Database open(DatabaseConfig config) throws SQLException, MigrationException {
     Path file = config.path().toAbsolutePath();

@@ -60,7 +60,7 @@ class LegacyFilesTest {
     assertEquals("wal", journalMode(file));
     List<String> versions = new ArrayList<>();
     MIGRATIONS.all().forEach(m -> versions.add(String.valueOf(m.version())));
-    assertEquals(versions, column(file, "SELECT version FROM schema_version ORDER BY version"));
+    assertEquals(versions, SqliteFiles.versions(file));
   }
 
   @Nested

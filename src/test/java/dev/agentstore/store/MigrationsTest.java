@@ -6,6 +6,7 @@ import static dev.agentstore.support.SqliteFiles.dump;
 import static dev.agentstore.support.SqliteFiles.exec;
 import static dev.agentstore.support.SqliteFiles.journalMode;
 import static dev.agentstore.support.SqliteFiles.sha256;
+import static dev.agentstore.support.SqliteFiles.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -49,10 +50,6 @@ class MigrationsTest {
 
   static Connection open(Path file) throws SQLException {
     return Sqlite.openAsIs(file, "FULL", 10_000);
-  }
-
-  static List<String> versions(Path file) throws SQLException {
-    return column(file, "SELECT version FROM schema_version ORDER BY version");
   }
 
   static List<String> indexes(Path file) throws SQLException {

@@ -48,6 +48,11 @@ public final class SqliteFiles {
     return out;
   }
 
+  /** The versions recorded in schema_version, lowest first. */
+  public static List<String> versions(Path file) throws SQLException {
+    return column(file, "SELECT version FROM schema_version ORDER BY version");
+  }
+
   public static String journalMode(Path file) throws SQLException {
     return column(file, "PRAGMA journal_mode").get(0);
   }
