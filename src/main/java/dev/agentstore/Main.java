@@ -2,10 +2,13 @@ package dev.agentstore;
 
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.ConfigLoader;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 
@@ -13,7 +16,7 @@ import sun.misc.Signal;
  * Starts agent-store: reads the configuration, deploys the store, then the HTTP API. SIGTERM and
  * SIGINT stop it cleanly: no new requests, those in flight finish, the writer flushes, exit 0.
  *
- * <p>Exit codes: 0 stopped cleanly, 1 failed to start, 2 bad usage or bad configuration.
+ * <p>Exit codes: 0 stopped cleanly, 1 failed to start (or to stop in time), 2 bad usage or bad configuration.
  */
 public final class Main {
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -41,38 +44,43 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     AppConfig config = loadOrExit(vertx, configFile, required);
-    CountDownLatch signalled = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicReference<AgentStore.Started> started = new java.util.concurrent.atomic.AtomicReference<>();
-    AgentStore.deploy(vertx, config)
-        .onSuccess(s -> {
-          started.set(s);
-          LOG.info("agent-store ready on " + s.url());
-        })
-        .onFailure(err -> {
-          System.err.println("agent-store: failed to start: " + err.getMessage());
-          vertx.close().onComplete(ar -> System.exit(1));
-        });
-    Signal.handle(new Signal("TERM"), sig -> signalled.countDown());
-    Signal.handle(new Signal("INT"), sig -> signalled.countDown());
+    // The main thread waits for a signal or a failed start and does the stopping itself. A callback
+    // chained after vertx.close() on an event loop is scheduled on a loop that close() has just shut
+    // down: it never runs (RejectedExecutionException), and the process hung on SIGTERM until killed.
+    CompletableFuture<Throwable> stopRequested = new CompletableFuture<>();
+    Signal.handle(new Signal("TERM"), sig -> stopRequested.complete(null));
+    Signal.handle(new Signal("INT"), sig -> stopRequested.complete(null));
+    Future<AgentStore.Started> deployed = AgentStore.deploy(vertx, config)
+        .onSuccess(s -> LOG.info("agent-store ready on " + s.url()))
+        .onFailure(stopRequested::complete);
+    int code = 0;
     try {
-      signalled.await();
-      LOG.info("agent-store stopping");
-      long bound = config.http().shutdownTimeoutMs() + 60_000;
-      AgentStore.Started s = started.get();
-      if (s != null) {
-        s.stop().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
+      Throwable failure = stopRequested.get();
+      if (failure != null) {
+        System.err.println("agent-store: failed to start: " + failure.getMessage());
+        code = 1;
+      } else {
+        LOG.info("agent-store stopping");
+        if (deployed.succeeded()) {
+          await(deployed.result().stop(), config.http().shutdownTimeoutMs() + 60_000L);
+        }
       }
-      // Called from this (non-Vert.x) thread so that its completion does not need an event loop,
-      // which close() itself shuts down.
-      vertx.close().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.MILLISECONDS);
+      await(vertx.close(), 30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      System.err.println("agent-store: shutdown failed: " + e);
-      System.exit(1);
+      code = 1;
+    } catch (ExecutionException | TimeoutException e) {
+      System.err.println("agent-store: shutdown did not finish cleanly: " + e);
+      code = 1;
     }
-    LOG.info("agent-store stopped");
-    System.exit(0);
+    if (code == 0) {
+      LOG.info("agent-store stopped");
+    }
+    System.exit(code);
+  }
+
+  private static void await(Future<?> f, long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
+    f.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   /** Loads and validates the configuration, or exits with status 2 and a message that names the key. */
@@ -91,7 +99,8 @@ public final class Main {
   static String usage() {
     return """
         usage: java -jar agent-store.jar [--config PATH]
-               java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run] [--config PATH]
+               java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run]
+                                                 [--config PATH] [--database NAME]
         config: conf/config.yaml by default; AGENTSTORE_* environment variables and -Dagentstore.* override it""";
   }
 }

@@ -9,6 +9,7 @@ import dev.agentstore.store.Migrations;
 import dev.agentstore.store.Sqlite;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.List;
  */
 final class MigrateCommand {
   private static final int BUSY_TIMEOUT_MS = 60_000;
+  private static final Migrations MIGRATIONS = Migrations.classpath();
 
   private MigrateCommand() {}
 
@@ -54,8 +56,8 @@ final class MigrateCommand {
       if (verb.equals("down") && to == null) {
         throw new IllegalArgumentException("down needs --to N");
       }
-      if (to != null && (to < 0 || to > Migrations.latest())) {
-        throw new IllegalArgumentException("--to must be between 0 and " + Migrations.latest());
+      if (to != null && (to < 0 || to > MIGRATIONS.latest())) {
+        throw new IllegalArgumentException("--to must be between 0 and " + MIGRATIONS.latest());
       }
     } catch (IllegalArgumentException e) {
       err.println("agent-store migrate: " + e.getMessage() + "\n" + Main.usage());
@@ -80,37 +82,16 @@ final class MigrateCommand {
         return 2;
       }
     }
-    int target = to == null ? Migrations.latest() : to;
+    int target = to == null ? MIGRATIONS.latest() : to;
     for (DatabaseConfig db : dbs) {
       out.println("database " + db.name() + " (" + db.path() + ")");
       try {
-        if (verb.equals("status")) {
-          status(db, out);
-          continue;
+        switch (verb) {
+          case "status" -> status(db, out);
+          case "up" -> up(db, target, dryRun, out);
+          default -> down(db, target, allowDataLoss, dryRun, out);
         }
-        try (Connection c = Sqlite.open(db.path(), db.synchronous(), BUSY_TIMEOUT_MS)) {
-          int current = Migrations.verify(c);
-          if (verb.equals("up")) {
-            if (target < current) {
-              throw new MigrationException("the database is at version " + current + "; use 'down --to " + target + "' to go lower");
-            }
-            if (dryRun) {
-              printPlan(out, Migrations.upSteps(current, target), false);
-            } else {
-              int n = Migrations.up(c, target, line -> out.println("  " + line));
-              out.println("  at version " + Migrations.verify(c) + (n == 0 ? " (nothing to do)" : ""));
-            }
-          } else {
-            List<Migration> steps = Migrations.downSteps(current, target);
-            if (dryRun) {
-              printPlan(out, steps, true);
-            } else {
-              int n = Migrations.down(c, target, allowDataLoss, line -> out.println("  " + line));
-              out.println("  at version " + Migrations.verify(c) + (n == 0 ? " (nothing to do)" : ""));
-            }
-          }
-        }
-      } catch (MigrationException | SQLException e) {
+      } catch (MigrationException | SQLException | IOException e) {
         err.println("agent-store migrate: database " + db.name() + ": " + e.getMessage());
         return 1;
       }
@@ -120,19 +101,66 @@ final class MigrateCommand {
 
   private static void status(DatabaseConfig db, PrintStream out) throws SQLException, MigrationException {
     if (!Files.exists(db.path())) {
-      out.println("  file does not exist yet: version 0, pending " + Migrations.upSteps(0, Migrations.latest()).stream().map(Migration::id).toList());
+      out.println("  file does not exist yet: version 0, pending "
+          + MIGRATIONS.upSteps(0, MIGRATIONS.latest()).stream().map(Migration::id).toList());
       return;
     }
-    try (Connection c = Sqlite.open(db.path(), db.synchronous(), BUSY_TIMEOUT_MS)) {
-      JsonObject s = Migrations.status(c);
+    try (Connection c = open(db)) {
+      JsonObject s = MIGRATIONS.status(c);
       out.println("  current version: " + s.getInteger("current_version") + " (latest known: " + s.getInteger("latest_version") + ")");
       s.getJsonArray("applied").forEach(o -> {
         JsonObject a = (JsonObject) o;
         out.printf("  applied  %04d_%s at %s%n", a.getInteger("version"), a.getString("name"), a.getString("applied_at"));
       });
       s.getJsonArray("pending").forEach(p -> out.println("  pending  " + p));
-      Migrations.verify(c);
+      MIGRATIONS.verify(c);
     }
+  }
+
+  /** Like the server's start: verify, migrate, then WAL. Only a real {@code up} creates a missing file. */
+  private static void up(DatabaseConfig db, int target, boolean dryRun, PrintStream out)
+      throws SQLException, MigrationException, IOException {
+    if (dryRun && !Files.exists(db.path())) {
+      printPlan(out, MIGRATIONS.upSteps(0, target), false);
+      return;
+    }
+    if (!dryRun) {
+      Files.createDirectories(db.path().toAbsolutePath().getParent());
+    }
+    try (Connection c = open(db)) {
+      int current = MIGRATIONS.verify(c);
+      if (target < current) {
+        throw new MigrationException("the database is at version " + current + "; use 'down --to " + target + "' to go lower");
+      }
+      if (dryRun) {
+        printPlan(out, MIGRATIONS.upSteps(current, target), false);
+        return;
+      }
+      int n = MIGRATIONS.up(c, target, line -> out.println("  " + line));
+      Sqlite.useWal(c, BUSY_TIMEOUT_MS);
+      out.println("  at version " + MIGRATIONS.verify(c) + (n == 0 ? " (nothing to do)" : ""));
+    }
+  }
+
+  private static void down(DatabaseConfig db, int target, boolean allowDataLoss, boolean dryRun, PrintStream out)
+      throws SQLException, MigrationException {
+    if (!Files.exists(db.path())) {
+      out.println("  file does not exist: version 0, nothing to do");
+      return;
+    }
+    try (Connection c = open(db)) {
+      if (dryRun) {
+        printPlan(out, MIGRATIONS.downSteps(MIGRATIONS.verify(c), target), true);
+        return;
+      }
+      int n = MIGRATIONS.down(c, target, allowDataLoss, line -> out.println("  " + line));
+      out.println("  at version " + MIGRATIONS.verify(c) + (n == 0 ? " (nothing to do)" : ""));
+    }
+  }
+
+  /** Leaves the journal mode alone, so that status, a dry run or a refused file changes nothing. */
+  private static Connection open(DatabaseConfig db) throws SQLException {
+    return Sqlite.openAsIs(db.path(), db.synchronous(), BUSY_TIMEOUT_MS);
   }
 
   private static void printPlan(PrintStream out, List<Migration> steps, boolean down) {
@@ -140,7 +168,7 @@ final class MigrateCommand {
       out.println("  nothing to do");
     }
     for (Migration m : steps) {
-      out.println("-- " + (down ? "down " : "up ") + m.id() + (down && m.downDropsData() ? " (drops data)" : ""));
+      out.println("-- " + (down ? "down " : "up ") + m.id() + (down && m.downDropsData() ? " (drops data: needs --allow-data-loss)" : ""));
       out.println((down ? m.down() : m.up()).strip());
     }
   }

@@ -56,7 +56,11 @@ public final class Database implements AutoCloseable {
     this.readers = readers;
   }
 
-  /** Creates the directory, migrates the file to the latest schema, then opens the pool and the writer. */
+  /**
+   * Creates the directory, migrates the file to the latest schema and switches it to WAL, then opens
+   * the pool and the writer. A file that is refused or whose migration fails stops here, at its last
+   * good version and in its own journal mode, with a message that names the database and the cause.
+   */
   public static Database open(DatabaseConfig config) throws SQLException, MigrationException {
     Path file = config.path().toAbsolutePath();
     try {
@@ -64,8 +68,12 @@ public final class Database implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new MigrationException("cannot create the directory of " + file + ": " + e.getMessage());
     }
-    try (Connection c = Sqlite.open(file, config.synchronous(), MIGRATION_BUSY_TIMEOUT_MS)) {
-      Migrations.up(c, Migrations.latest(), line -> LOG.info("database " + config.name() + ": " + line));
+    Migrations migrations = Migrations.classpath();
+    try (Connection c = Sqlite.openAsIs(file, config.synchronous(), MIGRATION_BUSY_TIMEOUT_MS)) {
+      migrations.up(c, migrations.latest(), line -> LOG.info("database " + config.name() + ": " + line));
+      Sqlite.useWal(c, MIGRATION_BUSY_TIMEOUT_MS);
+    } catch (MigrationException | SQLException e) {
+      throw new MigrationException("database " + config.name() + " (" + file + "): " + e.getMessage());
     }
     Database[] self = new Database[1];
     AgroalDataSource pool = AgroalDataSource.from(poolConfig(config), new AgroalDataSourceListener() {

@@ -5,15 +5,13 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,25 +26,42 @@ import java.util.function.Consumer;
  */
 public final class Migrations {
   private static final String DIR = "db/migration/";
-  private static final String DROPS_DATA = "-- agentstore: drops-data";
-  private static final List<Migration> ALL = load();
+  private static final Migrations CLASSPATH = new Migrations(load());
 
-  private Migrations() {}
+  private final List<Migration> all;
 
-  public static List<Migration> all() {
-    return ALL;
+  /** {@code all} must hold versions 1, 2, 3... in order; tests give their own list here. */
+  Migrations(List<Migration> all) {
+    if (all.isEmpty()) {
+      throw new IllegalStateException("no migrations");
+    }
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).version() != i + 1) {
+        throw new IllegalStateException("migration " + all.get(i).id() + " is out of order: expected version " + (i + 1));
+      }
+    }
+    this.all = List.copyOf(all);
   }
 
-  public static int latest() {
-    return ALL.get(ALL.size() - 1).version();
+  /** The migrations in src/main/resources/db/migration, in the order of index.txt there. */
+  public static Migrations classpath() {
+    return CLASSPATH;
+  }
+
+  public List<Migration> all() {
+    return all;
+  }
+
+  public int latest() {
+    return all.get(all.size() - 1).version();
   }
 
   /** Version, applied and pending migrations of the file behind {@code c}. */
-  public static JsonObject status(Connection c) throws SQLException, MigrationException {
+  public JsonObject status(Connection c) throws SQLException {
     Map<Integer, JsonObject> applied = applied(c);
     int current = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
     JsonArray pending = new JsonArray();
-    for (Migration m : ALL) {
+    for (Migration m : all) {
       if (!applied.containsKey(m.version())) {
         pending.add(m.id());
       }
@@ -59,24 +74,26 @@ public final class Migrations {
   }
 
   /** The migrations that {@code up} would apply, in order. */
-  public static List<Migration> upSteps(int current, int target) {
-    return ALL.stream().filter(m -> m.version() > current && m.version() <= target).toList();
+  public List<Migration> upSteps(int current, int target) {
+    return all.stream().filter(m -> m.version() > current && m.version() <= target).toList();
   }
 
   /** The migrations that {@code down} would revert, newest first. */
-  public static List<Migration> downSteps(int current, int target) {
-    List<Migration> steps = new ArrayList<>(ALL.stream().filter(m -> m.version() <= current && m.version() > target).toList());
-    java.util.Collections.reverse(steps);
+  public List<Migration> downSteps(int current, int target) {
+    List<Migration> steps = new ArrayList<>(all.stream().filter(m -> m.version() <= current && m.version() > target).toList());
+    Collections.reverse(steps);
     return steps;
   }
 
-  /** Brings the file up to {@code target}; {@code log} hears one line per applied migration. */
-  public static int up(Connection c, int target, Consumer<String> log) throws SQLException, MigrationException {
+  /**
+   * Brings the file up to {@code target}; {@code log} hears one line per applied migration. The file
+   * is verified before anything is locked or written, so a file that is refused is left as it was.
+   *
+   * @return how many migrations this call applied (0 when another process had applied them)
+   */
+  public int up(Connection c, int target, Consumer<String> log) throws SQLException, MigrationException {
     int applied = 0;
-    for (Migration m : ALL) {
-      if (m.version() > target) {
-        break;
-      }
+    for (Migration m : upSteps(verify(c), target)) {
       try (Statement s = c.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
         try {
@@ -88,7 +105,7 @@ public final class Migrations {
           if (current != m.version() - 1) {
             throw new MigrationException("schema version " + current + " is not followed by migration " + m.id());
           }
-          runScript(c, m, m.up());
+          runScript(c, m, m.up(), current);
           ensureChecksumColumn(c);
           try (PreparedStatement ps = c.prepareStatement(
               "INSERT INTO schema_version (version, name, applied_at, checksum) VALUES (?, ?, ?, ?)")) {
@@ -114,7 +131,7 @@ public final class Migrations {
    * Runs down scripts, newest first, until the file is at {@code target}. Refuses, before changing
    * anything, to run a script that drops data unless {@code allowDataLoss}.
    */
-  public static int down(Connection c, int target, boolean allowDataLoss, Consumer<String> log)
+  public int down(Connection c, int target, boolean allowDataLoss, Consumer<String> log)
       throws SQLException, MigrationException {
     List<Migration> steps = downSteps(verify(c), target);
     for (Migration m : steps) {
@@ -127,11 +144,12 @@ public final class Migrations {
       try (Statement s = c.createStatement()) {
         s.execute("BEGIN IMMEDIATE");
         try {
-          if (verify(c) != m.version()) {
+          int current = verify(c);
+          if (current != m.version()) {
             s.execute("COMMIT");
             continue;
           }
-          runScript(c, m, m.down());
+          runScript(c, m, m.down(), current);
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM schema_version WHERE version = ?")) {
             ps.setInt(1, m.version());
             ps.executeUpdate();
@@ -149,19 +167,21 @@ public final class Migrations {
 
   /**
    * The current version, after checking that the file is one this code can serve: not newer than it
-   * knows, and with no applied migration whose script has changed since.
+   * knows, and with no applied migration whose script has changed since. Only reads.
    */
-  public static int verify(Connection c) throws SQLException, MigrationException {
-    Map<Integer, JsonObject> applied = applied(c);
+  public int verify(Connection c) throws SQLException, MigrationException {
     int current = 0;
-    for (JsonObject row : applied.values()) {
+    for (JsonObject row : applied(c).values()) {
       int v = row.getInteger("version");
       current = Math.max(current, v);
       if (v > latest()) {
         throw new MigrationException("the database is at schema version " + v
-            + ", newer than this agent-store knows (" + latest() + "); run a newer agent-store on it");
+            + ", newer than this agent-store knows (" + latest() + "); it was not changed. Run a newer agent-store on it");
       }
-      Migration m = ALL.get(v - 1);
+      if (v < 1) {
+        throw new MigrationException("schema_version holds version " + v + ", which no migration has");
+      }
+      Migration m = all.get(v - 1);
       String recorded = row.getString("checksum");
       if (recorded != null && !recorded.equals(m.checksum())) {
         throw new MigrationException("migration " + m.id() + " was changed after it was applied to this database"
@@ -203,13 +223,14 @@ public final class Migrations {
     }
   }
 
-  private static void runScript(Connection c, Migration m, String script) throws SQLException, MigrationException {
+  private static void runScript(Connection c, Migration m, String script, int current)
+      throws MigrationException {
     for (String sql : statements(script)) {
       try (Statement s = c.createStatement()) {
         s.execute(sql);
       } catch (SQLException e) {
-        throw new MigrationException("migration " + m.id() + " failed, nothing of it was applied: "
-            + e.getMessage() + "\n  in: " + sql.lines().findFirst().orElse(sql));
+        throw new MigrationException("migration " + m.id() + " failed and was rolled back, the database stays at version "
+            + current + ": " + e.getMessage() + "\n  in: " + sql.lines().findFirst().orElse(sql));
       }
     }
   }
@@ -265,15 +286,10 @@ public final class Migrations {
   private static List<Migration> load() {
     List<Migration> list = new ArrayList<>();
     for (String id : resource("index.txt").strip().split("\\s+")) {
-      int version = Integer.parseInt(id.substring(0, 4));
-      if (version != list.size() + 1) {
-        throw new IllegalStateException("migration " + id + " is out of order in " + DIR + "index.txt");
-      }
-      String up = resource(id + ".sql");
-      String down = resource(id + ".down.sql");
-      list.add(new Migration(version, id.substring(5), up, down, sha256(up), down.startsWith(DROPS_DATA)));
+      list.add(Migration.of(Integer.parseInt(id.substring(0, 4)), id.substring(5),
+          resource(id + ".sql"), resource(id + ".down.sql")));
     }
-    return List.copyOf(list);
+    return list;
   }
 
   private static String resource(String name) {
@@ -284,14 +300,6 @@ public final class Migrations {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n");
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + DIR + name, e);
-    }
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

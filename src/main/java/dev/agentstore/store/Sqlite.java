@@ -2,8 +2,12 @@ package dev.agentstore.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
 
 /** Opens SQLite connections with the pragmas every connection of the store needs. */
@@ -23,7 +27,7 @@ public final class Sqlite {
    * second process opening the file at the same moment fails with SQLITE_BUSY at once.
    */
   public static Properties properties(String synchronous, int busyTimeoutMs) {
-    return config(synchronous, busyTimeoutMs).toProperties();
+    return config(synchronous, busyTimeoutMs, true).toProperties();
   }
 
   /**
@@ -31,27 +35,69 @@ public final class Sqlite {
    * database deleted under a running server is an error, not a new empty database.
    */
   public static Properties existingFileProperties(String synchronous, int busyTimeoutMs) {
-    SQLiteConfig config = config(synchronous, busyTimeoutMs);
+    SQLiteConfig config = config(synchronous, busyTimeoutMs, true);
     config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);
     return config.toProperties();
   }
 
-  private static SQLiteConfig config(String synchronous, int busyTimeoutMs) {
+  private static SQLiteConfig config(String synchronous, int busyTimeoutMs, boolean wal) {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(busyTimeoutMs);
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    if (wal) {
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    }
     config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
     config.enforceForeignKeys(true);
     return config;
   }
 
-  /** A connection to a file that must already exist: the writer's. */
+  /** One connection outside any pool, in WAL mode. */
+  public static Connection open(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
+    return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs));
+  }
+
+  /** A connection, in WAL mode, to a file that must already exist: the writer's and the shutdown checkpoint's. */
   public static Connection openExisting(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
     return new org.sqlite.JDBC().connect(url(file), existingFileProperties(synchronous, busyTimeoutMs));
   }
 
-  /** One connection outside any pool: migrations and the command line use it. */
-  public static Connection open(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
-    return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs));
+  /**
+   * One connection that leaves the file's journal mode as it is, for migrations and the command line.
+   * Switching a rollback-journal file to WAL rewrites its header, so the schema version is checked on
+   * this connection first and {@link #useWal} called only once the file is known to be one we serve:
+   * a file that is refused (newer version, edited migration, failed migration) stays byte for byte as it was.
+   */
+  public static Connection openAsIs(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
+    return new org.sqlite.JDBC().connect(url(file), config(synchronous, busyTimeoutMs, false).toProperties());
+  }
+
+  /**
+   * Switches the file to WAL; the mode is stored in the file, so every later connection uses it.
+   * SQLite takes the exclusive lock for this while already holding a read lock, and in that case it
+   * fails with SQLITE_BUSY at once instead of calling the busy handler. A second process starting on
+   * the same file at the same moment holds such a lock briefly, so the switch is retried here, for at
+   * most {@code timeoutMs}. Once either process has switched, the pragma finds WAL and needs no lock.
+   */
+  public static void useWal(Connection c, int timeoutMs) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+        String mode = rs.next() ? rs.getString(1) : null;
+        if (!"wal".equalsIgnoreCase(mode)) {
+          throw new SQLException("could not switch the journal to WAL, it stays '" + mode + "'");
+        }
+        return;
+      } catch (SQLException e) {
+        if (!SqliteErrors.isBusy(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextInt(1, 10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while switching the journal to WAL", e);
+      }
+    }
   }
 }

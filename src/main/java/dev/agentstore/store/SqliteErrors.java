@@ -35,6 +35,11 @@ public final class SqliteErrors {
     };
   }
 
+  /** SQLITE_BUSY or one of its extended codes: another connection holds the lock. */
+  public static boolean isBusy(SQLException e) {
+    return e instanceof SQLiteException se && (se.getResultCode().code & 0xFF) == 5;
+  }
+
   /** True for errors that say the file itself is unusable, as opposed to this one request. */
   public static boolean isUnavailable(SQLException e) {
     return classify(e).code() == Failures.UNAVAILABLE;

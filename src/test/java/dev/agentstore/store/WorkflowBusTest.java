@@ -201,7 +201,7 @@ class WorkflowBusTest {
       assertTrue(stats.getJsonObject("writer").getLong("rows_written") >= 2);
       JsonObject health = await(server.store.health());
       assertEquals("healthy", health.getString("status"));
-      assertEquals(Migrations.latest(), health.getJsonObject("databases").getJsonObject("workflow").getInteger("schema_version"));
+      assertEquals(Migrations.classpath().latest(), health.getJsonObject("databases").getJsonObject("workflow").getInteger("schema_version"));
     }
   }
 }

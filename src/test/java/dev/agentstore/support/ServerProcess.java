@@ -46,7 +46,9 @@ public final class ServerProcess implements AutoCloseable {
   /** The java command running Main from this test's classpath. */
   public static List<String> javaMain(String... args) {
     List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // A short-lived JVM on a shared 2-core machine: start fast rather than peak fast.
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), "dev.agentstore.Main"));
     cmd.addAll(List.of(args));
     return cmd;
@@ -82,6 +84,12 @@ public final class ServerProcess implements AutoCloseable {
     }
     reader.join(timeoutMs); // the rest of its output, up to end of stream
     return process.exitValue();
+  }
+
+  /** How many lines printed so far contain {@code text}. */
+  public long linesContaining(String text) {
+    output();
+    return seen.stream().filter(l -> l.contains(text)).count();
   }
 
   /** Everything printed so far. */

@@ -1,0 +1,92 @@
+package dev.agentstore.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plain JDBC on SQLite files, with no pragma of the store: to build fixture files as another program
+ * made them, and to read them back exactly (values with their storage class, rowids, bytes).
+ */
+public final class SqliteFiles {
+  private SqliteFiles() {}
+
+  /** A connection with SQLite's defaults (rollback journal, no busy timeout, foreign keys off). */
+  public static Connection connect(Path file) throws SQLException {
+    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+  }
+
+  /** Runs each statement on a fresh connection to {@code file}, in autocommit. */
+  public static void exec(Path file, String... statements) throws SQLException {
+    try (Connection c = connect(file); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  /** The first column of every row of {@code sql}, as text. */
+  public static List<String> column(Path file, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = connect(file); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /** The versions recorded in schema_version, lowest first. */
+  public static List<String> versions(Path file) throws SQLException {
+    return column(file, "SELECT version FROM schema_version ORDER BY version");
+  }
+
+  public static String journalMode(Path file) throws SQLException {
+    return column(file, "PRAGMA journal_mode").get(0);
+  }
+
+  /** Every table of the file (sqlite_sequence included) with its columns, in declaration order. */
+  public static Map<String, List<String>> columns(Path file) throws SQLException {
+    Map<String, List<String>> tables = new LinkedHashMap<>();
+    for (String table : column(file, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+      tables.put(table, column(file, "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid"));
+    }
+    return tables;
+  }
+
+  /**
+   * Every row of the given tables and columns, in rowid order, each as its rowid and SQL literals
+   * ({@code quote()}): a text '1' and an integer 1, a NULL and the text 'NULL', all differ.
+   */
+  public static Map<String, List<String>> dump(Path file, Map<String, List<String>> columns) throws SQLException {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<String>> t : columns.entrySet()) {
+      StringBuilder row = new StringBuilder("rowid");
+      for (String col : t.getValue()) {
+        row.append(" || ' | ' || quote(\"").append(col).append("\")");
+      }
+      out.put(t.getKey(), column(file, "SELECT " + row + " FROM \"" + t.getKey() + "\" ORDER BY rowid"));
+    }
+    return out;
+  }
+
+  public static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
