@@ -1,19 +1,15 @@
 package dev.agentstore.store.workflow;
 
 import static dev.agentstore.support.SqliteFiles.exec;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentstore.store.Migrations;
-import dev.agentstore.store.Sqlite;
 import dev.agentstore.support.SqliteFiles;
+import static dev.agentstore.support.QueryPlans.assertIndexWalkWithoutSort;
+import static dev.agentstore.support.QueryPlans.migrated;
+import static dev.agentstore.support.QueryPlans.plan;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The list and history queries walk an index in order: no sort (EXPLAIN QUERY PLAN)")
 class WorkflowQueryPlanTest {
-  static final Migrations MIGRATIONS = Migrations.classpath();
-
   static Path fresh;
   static Path analyzed;
 
@@ -56,33 +50,6 @@ class WorkflowQueryPlanTest {
       c.commit();
     }
     exec(analyzed, "ANALYZE");
-  }
-
-  static Path migrated(Path file) throws Exception {
-    try (Connection c = Sqlite.openAsIs(file, "FULL", 5_000)) {
-      MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {});
-    }
-    return file;
-  }
-
-  static List<String> plan(Path file, String sql, Object... params) throws SQLException {
-    List<String> details = new ArrayList<>();
-    try (Connection c = SqliteFiles.connect(file); PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          details.add(rs.getString("detail"));
-        }
-      }
-    }
-    return details;
-  }
-
-  static void assertIndexWalkWithoutSort(List<String> plan, String expected) {
-    assertTrue(plan.stream().anyMatch(d -> d.contains(expected)), "expected '" + expected + "' in " + plan);
-    assertFalse(plan.stream().anyMatch(d -> d.contains("TEMP B-TREE")), "a sort in " + plan);
   }
 
   static Path file(boolean withStatistics) {
