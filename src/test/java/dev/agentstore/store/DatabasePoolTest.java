@@ -128,6 +128,38 @@ class DatabasePoolTest {
   }
 
   @Test
+  @DisplayName("a read that takes long holds up neither other reads nor writes")
+  void slowReadDoesNotBlockOthers() throws Exception {
+    try (Database db = Database.open(config(2, 2, 5, 3600, 60, 0))) {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      Outcome slow = new Outcome();
+      db.read(s -> {
+        try (var rs = s.prepare("SELECT count(*) FROM workflow_states").executeQuery()) {
+          rs.next();
+          release.await(30, TimeUnit.SECONDS); // a slow list query, holding its connection and snapshot
+          return new JsonObject().put("slow", true);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, slow);
+      for (int i = 0; i < 20; i++) {
+        assertEquals(0L, ((JsonObject) read(db)).getLong("count"));
+      }
+      Outcome write = new Outcome();
+      db.write(s -> {
+        var ps = s.prepare("INSERT INTO alerts (title, created_at) VALUES ('w', ?)");
+        ps.setString(1, Timestamps.now());
+        s.update(ps);
+        return new JsonObject().put("written", true);
+      }, write);
+      assertEquals(new JsonObject().put("written", true), write.get());
+      assertTrue(!slow.result.isDone(), "the slow read was still running all along");
+      release.countDown();
+      assertEquals(new JsonObject().put("slow", true), slow.get());
+    }
+  }
+
+  @Test
   @DisplayName("statistics move: acquisitions, releases, transactions and rows written")
   void statisticsMove() throws Exception {
     try (Database db = Database.open(config(2, 2, 5, 3600, 60, 0))) {
