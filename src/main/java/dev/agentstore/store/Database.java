@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.sqlite.JDBC;
+import org.sqlite.SQLiteConnection;
 
 /**
  * One SQLite database: its migrations, its pool of read connections (Agroal) with the threads that use
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
   private Writer writer;
   /** The identity (device and inode) of the file this database opened; a change means it was replaced. */
   private final Object fileKey;
+  private final Map<SQLiteConnection, Session> readSessions = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong readErrors = new AtomicLong();
   private final AtomicLong connectionsReleased = new AtomicLong();
   private final AtomicLong readsRejected = new AtomicLong();
@@ -77,6 +79,18 @@ public final class Database implements AutoCloseable {
     }
     Database[] self = new Database[1];
     AgroalDataSource pool = AgroalDataSource.from(poolConfig(config), new AgroalDataSourceListener() {
+      @Override
+      public void beforeConnectionDestroy(Connection connection) {
+        try {
+          Session s = self[0] == null ? null : self[0].readSessions.remove(connection.unwrap(SQLiteConnection.class));
+          if (s != null) {
+            s.closeStatements();
+          }
+        } catch (SQLException e) {
+          LOG.fine("closing the statements of a pooled connection: " + e.getMessage());
+        }
+      }
+
       @Override
       public void onConnectionReturn(Connection connection) {
         self[0].connectionsReleased.incrementAndGet();
@@ -222,8 +236,8 @@ public final class Database implements AutoCloseable {
       return;
     }
     JsonObject result;
-    try (Session s = new Session(c)) {
-      result = work.run(s);
+    try (c) {
+      result = work.run(session(c));
     } catch (StoreException e) {
       reply.fail(e.code(), e.getMessage());
       return;
@@ -242,6 +256,22 @@ public final class Database implements AutoCloseable {
       return;
     }
     reply.ok(result);
+  }
+
+  /**
+   * The session of the physical connection behind Agroal's wrapper {@code c}. Its statements are
+   * prepared on the physical connection, so Agroal does not close them when the wrapper goes back to
+   * the pool; they close with the physical connection (recycled, reaped, flushed: see the listener).
+   * One thread at a time holds a pooled connection, so a session is never used concurrently.
+   */
+  private Session session(Connection c) throws SQLException {
+    SQLiteConnection physical = c.unwrap(SQLiteConnection.class);
+    Session s = readSessions.get(physical);
+    if (s == null) {
+      s = new Session(physical);
+      readSessions.put(physical, s);
+    }
+    return s;
   }
 
   /** Queues {@code work} for the writer; it runs inside a group-commit transaction. */

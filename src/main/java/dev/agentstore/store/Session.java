@@ -8,9 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A connection with its prepared statements. The writer keeps one session for the life of its
- * connection, so each statement is prepared once and reused (plain JDBC with a reused statement costs a
- * fraction of re-preparing, see docs/DATABASE.md); a reader's session lives for one request.
+ * A connection with its prepared statements, each prepared once and reused for the life of the
+ * connection (a point read costs 10.8 µs of CPU with a reused statement, 15.0 µs preparing it each
+ * time, see docs/DATABASE.md). The writer keeps one session on its own connection; each pooled read
+ * connection has one, kept in {@link Database} while Agroal keeps the connection.
  */
 public final class Session implements AutoCloseable {
   private final Connection connection;
@@ -68,12 +69,17 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     try {
-      for (PreparedStatement ps : statements.values()) {
-        ps.close();
-      }
-      statements.clear();
+      closeStatements();
     } finally {
       connection.close();
     }
+  }
+
+  /** Closes the statements and keeps the connection open. */
+  public void closeStatements() throws SQLException {
+    for (PreparedStatement ps : statements.values()) {
+      ps.close();
+    }
+    statements.clear();
   }
 }

@@ -48,6 +48,11 @@ public final class Sqlite {
     }
     config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
     config.enforceForeignKeys(true);
+    // A SAVEPOINT journals into a temporary file by default: in memory it costs about a fifth
+    // (bench/run.sh, savepoint vs retry: 21-30 µs a request in a file, 5-9 µs in memory).
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // The store never asks for generated keys; without this the driver prepares extra work per insert.
+    config.setGetGeneratedKeys(false);
     return config;
   }
 
