@@ -24,11 +24,12 @@ import java.util.UUID;
  *       runs again without the failed request.
  * </ul>
  *
- * With a batch of 1 the server runs no savepoint, and a failure has nothing to retry: that row shows the
- * bare cost of the statements. Modes are measured in interleaved rounds and the median round is reported, so that the noise of a
- * shared machine (and fsync times) hits every mode alike.
+ * The modes take turns batch by batch, so that the noise of a shared machine hits each alike. The
+ * time inside the transaction (BEGIN to just before COMMIT) is measured apart from the COMMIT, which
+ * syncs the WAL and costs the same for every mode: the strategies differ only inside the transaction,
+ * and fsync times, which swing widely on a shared disk, would otherwise drown the difference.
  *
- * <p>usage: SavepointVsRetry DB_FILE ROUND_S ROUNDS N...
+ * <p>usage: SavepointVsRetry DB_FILE SECONDS_PER_SIZE N...
  */
 public final class SavepointVsRetry {
   private static final String[] MODES = {"plain", "savepoint", "savepoint+fail", "retry+fail"};
@@ -56,9 +57,8 @@ public final class SavepointVsRetry {
 
   public static void main(String[] args) throws Exception {
     Path file = Path.of(args[0]);
-    double roundSeconds = Double.parseDouble(args[1]);
-    int rounds = Integer.parseInt(args[2]);
-    int[] sizes = Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray();
+    double seconds = Double.parseDouble(args[1]);
+    int[] sizes = Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray();
     try (Connection c = Sqlite.open(file, "FULL", Sqlite.BUSY_TIMEOUT_MS)) {
       Migrations.up(c, Migrations.latest(), line -> { });
       String tempStore = System.getProperty("bench.temp_store");
@@ -68,55 +68,60 @@ public final class SavepointVsRetry {
         }
       }
       SavepointVsRetry bench = new SavepointVsRetry(c);
-      for (String mode : MODES) {
-        bench.measure(mode, 16, 0.3);
-      }
-      System.out.println("savepoint-vs-retry (synchronous=FULL, temp_store=" + (tempStore == null ? "DEFAULT" : tempStore) + "; µs per request, median of " + rounds + " rounds of "
-          + roundSeconds + " s per mode)");
-      System.out.printf("%6s %9s %10s %15s %11s %12s %16s %15s %11s%n", "batch", "plain", "savepoint",
-          "savepoint+fail", "retry+fail", "sp_cost/req", "retry_cost/fail", "sp_cost/fail", "break_even");
+      bench.measure(16, 1.0);
+      System.out.println("savepoint-vs-retry (synchronous=FULL, temp_store=" + (tempStore == null ? "DEFAULT" : tempStore)
+          + "): µs per request inside the transaction, mean over the batches of " + seconds + " s per size;");
+      System.out.println("the COMMIT (WAL sync), the same for every mode, is apart in the last column, µs per batch");
+      System.out.printf("%6s %8s %10s %15s %11s %12s %16s %13s %11s %10s%n", "batch", "plain", "savepoint",
+          "savepoint+fail", "retry+fail", "sp_cost/req", "retry_cost/fail", "sp_cost/fail", "break_even", "commit");
       for (int n : sizes) {
-        double[][] perRequest = new double[MODES.length][rounds];
-        for (int r = 0; r < rounds; r++) {
-          for (int m = 0; m < MODES.length; m++) {
-            perRequest[m][r] = bench.measure(MODES[m], n, roundSeconds);
-          }
-        }
-        double[] med = new double[MODES.length];
-        for (int m = 0; m < MODES.length; m++) {
-          Arrays.sort(perRequest[m]);
-          med[m] = perRequest[m][rounds / 2];
-        }
+        double[] perRequest = bench.measure(n, seconds);
         // Savepoints cost spCost on every request and spPerFailure on each failure; retry costs nothing
         // until a request fails, then retryPerFailure. Savepoints win above breakEven failures per request.
-        double spCost = med[1] - med[0];
-        double spPerFailure = (med[2] - med[1]) * n;
-        double retryPerFailure = (med[3] - med[0]) * n;
-        String breakEven = n == 1 ? "-" : String.format("%.2f%%", 100 * spCost / (retryPerFailure - spPerFailure));
-        System.out.printf("%6d %9.1f %10.1f %15.1f %11.1f %12.1f %16.0f %15.0f %11s%n",
-            n, med[0], med[1], med[2], med[3], spCost, retryPerFailure, spPerFailure, breakEven);
+        double spCost = perRequest[1] - perRequest[0];
+        double spPerFailure = (perRequest[2] - perRequest[1]) * n;
+        double retryPerFailure = (perRequest[3] - perRequest[0]) * n;
+        System.out.printf("%6d %8.1f %10.1f %15.1f %11.1f %12.1f %16.0f %13.0f %10.2f%% %10.0f%n",
+            n, perRequest[0], perRequest[1], perRequest[2], perRequest[3], spCost, retryPerFailure, spPerFailure,
+            100 * spCost / (retryPerFailure - spPerFailure), perRequest[4]);
       }
     }
   }
 
-  /** Runs batches of {@code n} in {@code mode} for about {@code seconds}; returns µs per request. */
-  private double measure(String mode, int n, double seconds) throws SQLException {
+  /**
+   * Runs batches of {@code n}, the modes in turn, for about {@code seconds}. Returns each mode's µs per
+   * request inside the transaction, then the mean COMMIT time per batch in µs.
+   */
+  private double[] measure(int n, double seconds) throws SQLException {
+    long[] inside = new long[MODES.length];
+    long commits = 0;
+    long batches = 0;
     long end = System.nanoTime() + (long) (seconds * 1e9);
-    long start = System.nanoTime();
-    long requests = 0;
     do {
-      int failing = mode.endsWith("fail") ? random.nextInt(n) : -1;
-      switch (mode) {
-        case "plain" -> plain(n, -1);
-        case "savepoint", "savepoint+fail" -> withSavepoints(n, failing);
-        case "retry+fail" -> retry(n, failing);
-        default -> throw new IllegalArgumentException(mode);
+      for (int m = 0; m < MODES.length; m++) {
+        int failing = MODES[m].endsWith("fail") ? random.nextInt(n) : -1;
+        long t0 = System.nanoTime();
+        switch (MODES[m]) {
+          case "plain" -> plain(n, -1);
+          case "savepoint", "savepoint+fail" -> withSavepoints(n, failing);
+          default -> retry(n, failing);
+        }
+        long t1 = System.nanoTime();
+        commit.execute();
+        commits += System.nanoTime() - t1;
+        inside[m] += t1 - t0;
       }
-      requests += n;
+      batches++;
     } while (System.nanoTime() < end);
-    return (System.nanoTime() - start) / 1e3 / requests;
+    double[] result = new double[MODES.length + 1];
+    for (int m = 0; m < MODES.length; m++) {
+      result[m] = inside[m] / 1e3 / batches / n;
+    }
+    result[MODES.length] = commits / 1e3 / batches / MODES.length;
+    return result;
   }
 
+  /** BEGIN and the batch, skipping request {@code skip}; the caller commits. */
   private void plain(int n, int skip) throws SQLException {
     begin.execute();
     for (int i = 0; i < n; i++) {
@@ -124,7 +129,6 @@ public final class SavepointVsRetry {
         create(false);
       }
     }
-    commit.execute();
   }
 
   private void withSavepoints(int n, int failing) throws SQLException {
@@ -139,9 +143,9 @@ public final class SavepointVsRetry {
         release.execute();
       }
     }
-    commit.execute();
   }
 
+  /** Without savepoints: a failure rolls everything back, and the batch runs again without it. */
   private void retry(int n, int failing) throws SQLException {
     begin.execute();
     for (int i = 0; i < n; i++) {
@@ -153,7 +157,6 @@ public final class SavepointVsRetry {
         return;
       }
     }
-    commit.execute();
   }
 
   /** The server's create; a failing one inserts its workflow, then a history row that breaks a foreign key. */
