@@ -5,11 +5,12 @@
 #
 # Builds target/agent-store.jar if it is missing or older than the sources, compiles bench/src into
 # target/bench-classes, installs wrk if missing, then, on fresh temp databases:
-#   1. ceiling 1: plain JDBC, one thread, one create per transaction, synchronous=NORMAL (and FULL, for info)
+#   1. the ceilings: plain JDBC, one thread, one create per transaction, synchronous=NORMAL (and FULL, for
+#      info), and a trivial JSON endpoint behind one event-bus hop; both again at the end, the higher counts
 #   2. starts the server (java -Xmx256m -jar target/agent-store.jar, synchronous=FULL), fills it, warms up,
 #      and drives each operation for BENCH_DURATION seconds with BENCH_CONNECTIONS connections
 #   3. kills the server with SIGKILL and checks that every acknowledged create and update is in the file
-#   4. ceiling 2: a trivial JSON endpoint behind one event-bus hop, same load settings
+#   4. the ceilings again
 #   5. group commit: savepoint per request vs retry without the failed request (plain JDBC, FULL)
 # and prints one table. Raw outputs stay in target/bench/<time>/.
 #
@@ -64,14 +65,6 @@ export BENCH_LUA=$PWD/bench/lua BENCH_DATA=$WORK
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/machine.txt" >&2
 
-# --- ceiling 1: plain JDBC ---------------------------------------------------------------------------
-log "ceiling 1: plain JDBC, one thread, one create per transaction"
-mkdir -p "$WORK/jdbc-normal" "$WORK/jdbc-full"
-java -Xmx256m -cp "$CP" dev.agentstore.bench.JdbcCeiling "$WORK/jdbc-normal/w.db" NORMAL 2 5 2>/dev/null | tee "$OUT/jdbc-normal.txt" >&2
-java -Xmx256m -cp "$CP" dev.agentstore.bench.JdbcCeiling "$WORK/jdbc-full/w.db" FULL 2 5 2>/dev/null | tee "$OUT/jdbc-full.txt" >&2
-JDBC_NORMAL=$(grep -o 'creates_per_s=[0-9]*' "$OUT/jdbc-normal.txt" | cut -d= -f2)
-JDBC_FULL=$(grep -o 'creates_per_s=[0-9]*' "$OUT/jdbc-full.txt" | cut -d= -f2)
-
 # --- the server --------------------------------------------------------------------------------------
 wait_http() {
   for _ in $(seq 1 150); do
@@ -81,31 +74,69 @@ wait_http() {
   log "nothing answers on $1"; return 1
 }
 
-# CPU time in clock ticks: of the whole machine in processes (every process, ours or not), of the
-# whole machine in interrupts (mostly loopback TCP, processed in softirq and charged to no process),
-# and of one process
-busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $9}' /proc/stat; }
-irq_ticks() { awk '/^cpu /{print $7 + $8}' /proc/stat; }
+# CPU time in clock ticks: of the whole machine (every process, ours or not, and interrupts: the
+# kernel charges loopback TCP's softirq work to the process it interrupted and also counts it apart, so
+# processes + interrupts is what the machine was busy with), and of one process
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 TICK=$(getconf CLK_TCK)
 
+# Noise probe: ms that a fixed CPU-bound loop takes on every core at once. Other virtual machines on
+# the same host slow this machine's CPUs down without showing in its /proc/stat; this shows it.
+probe() {
+  local s e
+  s=$(date +%s%N)
+  for _ in $(seq 1 "$(nproc)"); do awk 'BEGIN { for (i = 0; i < 5e6; i++) s += i % 7 }' & done
+  wait
+  e=$(date +%s%N)
+  echo $(( (e - s) / 1000000 ))
+}
+
 # runs wrk SCRIPT SECONDS URL NAME [SERVER_PID]; leaves wrk's output, its RESULT line and the CPU used
-# (in % of one core: by the server, by wrk, by interrupts, and by every other process) in $OUT/NAME.txt
+# (in % of one core: by the server, by wrk, and by everything else on the machine) in $OUT/NAME.txt
 drive() {
   local script=$1 seconds=$2 url=$3 name=$4 pid=${5:-$SERVER_PID}
-  local b0 p0 i0 b1 p1 i1 t0 t1
-  b0=$(busy_ticks); p0=$(proc_ticks "$pid"); i0=$(irq_ticks); t0=$(date +%s%N)
+  local b0 p0 b1 p1 t0 t1 pr
+  pr=$(probe)
+  b0=$(busy_ticks); p0=$(proc_ticks "$pid"); t0=$(date +%s%N)
   ( wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -s "bench/lua/$script.lua" "$url"; times ) > "$OUT/$name.txt" 2>&1
-  b1=$(busy_ticks); p1=$(proc_ticks "$pid"); i1=$(irq_ticks); t1=$(date +%s%N)
+  b1=$(busy_ticks); p1=$(proc_ticks "$pid"); t1=$(date +%s%N)
   # the last line of `times` is the CPU time of the subshell's children: wrk's user and system time
-  tail -1 "$OUT/$name.txt" | awk -v b="$((b1 - b0))" -v p="$((p1 - p0))" -v i="$((i1 - i0))" -v hz="$TICK" -v ns="$((t1 - t0))" '
+  tail -1 "$OUT/$name.txt" | awk -v b="$((b1 - b0))" -v p="$((p1 - p0))" -v hz="$TICK" -v ns="$((t1 - t0))" '
     function sec(t,  m) { m = t; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", t); sub(/s$/, "", t); return m * 60 + t }
     { w = sec($1) + sec($2); secs = ns / 1e9
-      printf "cpu_server=%.0f cpu_wrk=%.0f cpu_irq=%.0f cpu_other=%.0f\n", 100 * p / hz / secs, 100 * w / secs,
-        100 * i / hz / secs, 100 * (b / hz - p / hz - w) / secs }' >> "$OUT/$name.txt"
+      printf "cpu_server=%.0f cpu_wrk=%.0f cpu_other=%.0f cpu_server_s=%.2f\n", 100 * p / hz / secs, 100 * w / secs,
+        100 * (b / hz - p / hz - w) / secs, p / hz }' >> "$OUT/$name.txt"
+  echo "probe_ms=$pr" >> "$OUT/$name.txt"
 }
 field() { grep '^RESULT' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 writer_stat() { curl -fsS "http://127.0.0.1:$PORT/api/health/db" | grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
+
+# --- the ceilings, measured at the start and again at the end; the higher counts ------------------
+# Ceiling 1: plain JDBC, one thread, one create per transaction (JdbcCeiling). NAME SYNCHRONOUS
+jdbc_ceiling() {
+  log "ceiling 1 ($1): plain JDBC, one thread, one create per transaction, synchronous=$2"
+  mkdir -p "$WORK/$1"
+  java -Xmx256m -cp "$CP" dev.agentstore.bench.JdbcCeiling "$WORK/$1/w.db" "$2" 2 5 2>/dev/null | tee "$OUT/$1.txt" >&2
+}
+# Ceiling 2: the trivial endpoint through one event-bus hop (TrivialEndpoint), driven by get.lua. NAME
+trivial_ceiling() {
+  log "ceiling 2 ($1): trivial JSON endpoint through one event-bus hop"
+  java -Xmx256m -cp "$CP" dev.agentstore.bench.TrivialEndpoint "$TRIVIAL_PORT" > "$OUT/$1-server.log" 2>&1 &
+  TRIVIAL_PID=$!
+  wait_http "http://127.0.0.1:$TRIVIAL_PORT/api/ping/x"
+  BENCH_PREFIX=/api/ping/ drive get "$WARMUP" "http://127.0.0.1:$TRIVIAL_PORT" "warmup-$1" "$TRIVIAL_PID"
+  BENCH_PREFIX=/api/ping/ drive get "$DURATION" "http://127.0.0.1:$TRIVIAL_PORT" "$1" "$TRIVIAL_PID"
+  grep '^RESULT' "$OUT/$1.txt" >&2
+  kill "$TRIVIAL_PID"; wait "$TRIVIAL_PID" 2>/dev/null || true; TRIVIAL_PID=
+}
+creates_per_s() { grep -o 'creates_per_s=[0-9]*' "$1" | cut -d= -f2; }
+
+jdbc_ceiling jdbc-start NORMAL
+jdbc_ceiling jdbc-full FULL
+# the server is not filled yet: the trivial endpoint gets ids of the same shape
+for _ in $(seq 1 1000); do cat /proc/sys/kernel/random/uuid; done > "$WORK/read-ids.txt"
+trivial_ceiling trivial-start
 
 mkdir -p "$WORK/server"
 log "starting the server (synchronous=FULL, -Xmx256m) on a fresh database"
@@ -148,18 +179,19 @@ OOM=$(grep -c OutOfMemoryError "$OUT/server.log" || true)
 GC_PAUSES=$(grep -c 'Pause' "$OUT/server-gc.log" || true)
 GC_MAX_MS=$(grep -o 'Pause.* [0-9.]*ms' "$OUT/server-gc.log" | grep -o '[0-9.]*ms$' | tr -d ms | sort -n | tail -1)
 
-# --- ceiling 2: trivial endpoint ---------------------------------------------------------------------
-log "ceiling 2: trivial JSON endpoint through one event-bus hop"
-java -Xmx256m -cp "$CP" dev.agentstore.bench.TrivialEndpoint "$TRIVIAL_PORT" > "$OUT/trivial-server.log" 2>&1 &
-TRIVIAL_PID=$!
-wait_http "http://127.0.0.1:$TRIVIAL_PORT/api/ping/x"
-BENCH_PREFIX=/api/ping/ drive get "$WARMUP" "http://127.0.0.1:$TRIVIAL_PORT" warmup-trivial "$TRIVIAL_PID"
-BENCH_PREFIX=/api/ping/ drive get "$DURATION" "http://127.0.0.1:$TRIVIAL_PORT" trivial "$TRIVIAL_PID"
-grep '^RESULT' "$OUT/trivial.txt" >&2
-kill "$TRIVIAL_PID"; wait "$TRIVIAL_PID" 2>/dev/null || true; TRIVIAL_PID=
-cpu() { grep '^cpu_server' "$1" | sed 's/cpu_server=//; s/ cpu_wrk=/\//; s/ cpu_irq=/\//; s/ cpu_other=/\//'; }
+cpu() { grep '^cpu_server' "$1" | sed 's/cpu_server=//; s/ cpu_wrk=/\//; s/ cpu_other=/\//; s/ cpu_server_s=.*//'; }
+# server CPU time per request, µs
+cpu_per_req() { awk -v s="$(grep -o 'cpu_server_s=[0-9.]*' "$1" | cut -d= -f2)" -v r="$(field "$1" requests)" 'BEGIN{printf "%.0f", s * 1e6 / r}'; }
+probe_of() { grep -o 'probe_ms=[0-9]*' "$1" | cut -d= -f2; }
 rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
-TRIVIAL=$(rps "$OUT/trivial.txt")
+
+jdbc_ceiling jdbc-end NORMAL
+trivial_ceiling trivial-end
+JDBC_NORMAL=$(printf '%s\n' "$(creates_per_s "$OUT/jdbc-start.txt")" "$(creates_per_s "$OUT/jdbc-end.txt")" | sort -n | tail -1)
+JDBC_FULL=$(creates_per_s "$OUT/jdbc-full.txt")
+TRIVIAL_START=$(rps "$OUT/trivial-start.txt"); TRIVIAL_END=$(rps "$OUT/trivial-end.txt")
+TRIVIAL_RUN=trivial-start; [ "$TRIVIAL_END" -gt "$TRIVIAL_START" ] && TRIVIAL_RUN=trivial-end
+TRIVIAL=$(rps "$OUT/$TRIVIAL_RUN.txt")
 
 # --- group commit: savepoint vs retry ----------------------------------------------------------------
 if [ "${BENCH_SKIP_SAVEPOINT:-0}" != 1 ]; then
@@ -176,13 +208,17 @@ fi
 {
   cat "$OUT/machine.txt"
   echo
-  echo "ceiling 1, plain JDBC, 1 thread, 1 create per transaction, synchronous=NORMAL: $JDBC_NORMAL creates/s (synchronous=FULL: $JDBC_FULL/s, for information)"
-  echo "ceiling 2, trivial JSON endpoint through one event-bus hop: $TRIVIAL req/s (CPU server/wrk/other $(cpu "$OUT/trivial.txt") %, p50 $(awk -v v="$(field "$OUT/trivial.txt" p50_us)" 'BEGIN{printf "%.2f", v/1000}') ms, p99 $(awk -v v="$(field "$OUT/trivial.txt" p99_us)" 'BEGIN{printf "%.2f", v/1000}') ms)"
+  echo "ceiling 1, plain JDBC, 1 thread, 1 create per transaction, synchronous=NORMAL: $JDBC_NORMAL creates/s"
+  echo "      (start $(creates_per_s "$OUT/jdbc-start.txt"), end $(creates_per_s "$OUT/jdbc-end.txt"); synchronous=FULL: $JDBC_FULL/s, for information)"
+  echo "ceiling 2, trivial JSON endpoint through one event-bus hop: $TRIVIAL req/s (start $TRIVIAL_START, end $TRIVIAL_END)"
+  t="$OUT/$TRIVIAL_RUN.txt"
+  echo "      $TRIVIAL_RUN: server CPU $(cpu_per_req "$t") µs/req, CPU server/wrk/other $(cpu "$t") %, probe $(probe_of "$t") ms, p50 $(awk -v v="$(field "$t" p50_us)" 'BEGIN{printf "%.2f", v/1000}') ms, p99 $(awk -v v="$(field "$t" p99_us)" 'BEGIN{printf "%.2f", v/1000}') ms"
   echo
-  echo "| operation | req/s | p50 ms | p99 ms | errors | ceiling | ratio | target | x Python | batch | CPU server/wrk/irq/other % | met |"
-  echo "|---|---:|---:|---:|---:|---|---:|---|---:|---:|---|---|"
+  echo "| operation | req/s | p50 ms | p99 ms | errors | ceiling | ratio | target | x Python | batch | server CPU µs/req | CPU server/wrk/other % | probe ms | met |"
+  echo "|---|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|---:|---|"
   ALL_MET=yes
   NOISY=no
+  PROBE_MIN=$(cat "$OUT"/*.txt | grep -o 'probe_ms=[0-9]*' | cut -d= -f2 | sort -n | head -1)
   for op in $OPS; do
     f="$OUT/$op.txt"
     r=$(rps "$f")
@@ -204,20 +240,23 @@ fi
     [ "$errors" -eq 0 ] || met=no
     [ "$met" = yes ] || ALL_MET=no
     other=$(grep -o 'cpu_other=-*[0-9]*' "$f" | cut -d= -f2)
-    [ "$other" -le 25 ] || { met="$met (noisy)"; NOISY=yes; }
+    pr=$(probe_of "$f")
+    { [ "$other" -le 25 ] && [ "$pr" -le $(( PROBE_MIN * 5 / 4 )) ]; } || { met="$met (noisy)"; NOISY=yes; }
     target=$( [ "$min" = 0 ] && echo "p99<=40ms, 0 errors" || echo ">=$min x $ceiling")
-    printf "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$op" "$r" \
+    printf "| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$op" "$r" \
       "$(awk -v v="$p50" 'BEGIN{print v/1000}')" "$(awk -v v="$p99" 'BEGIN{print v/1000}')" "$errors" \
-      "$ceiling" "$ratio" "$target" "$xpy" "$batch" "$(cpu "$f")" "$met"
+      "$ceiling" "$ratio" "$target" "$xpy" "$batch" "$(cpu_per_req "$f")" "$(cpu "$f")" "$pr" "$met"
   done
   echo
   echo "every target also asks p99 <= 40 ms and 0 errors; batch = write requests per writer transaction;"
-  echo "CPU = % of one core (the machine has $(nproc) x 100) used during the run by the server, by wrk, by interrupts (loopback TCP),"
-  echo "      and by every other process on the machine (other work: the noise)"
+  echo "CPU = % of one core (the machine has $(nproc) x 100) used during the run by the server, by wrk, and by everything else on the"
+  echo "      machine (other work: the noise; sampled in clock ticks, so +-10 around 0 means nothing else ran)"
+  echo "probe = ms a fixed CPU loop took on all $(nproc) cores just before the run (slower = the host's other tenants were busy);"
+  echo "      best in this run: $PROBE_MIN ms. server CPU µs/req = the server process's CPU time / requests"
   echo "server (-Xmx256m, synchronous=FULL): alive after the load: $SERVER_ALIVE; peak RSS ${SERVER_RSS_MB} MB; GC pauses $GC_PAUSES, longest ${GC_MAX_MS:-0} ms; OutOfMemoryError: $OOM"
   echo "durability after SIGKILL: every acknowledged create and update in the file: $DURABLE"
   echo "all targets met: $ALL_MET"
-  [ "$NOISY" = no ] || echo "(noisy) = other processes used more than 25% of a core during that run: run again when the machine is quiet"
+  [ "$NOISY" = no ] || echo "(noisy) = other processes used more than 25% of a core, or the probe was 25% slower than its best: run again when quiet"
   [ -f "$OUT/savepoint.txt" ] && { echo; cat "$OUT/savepoint.txt"; }
   echo
   echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); raw outputs: $OUT"
