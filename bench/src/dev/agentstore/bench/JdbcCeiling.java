@@ -32,7 +32,8 @@ public final class JdbcCeiling {
     long warmupNanos = (long) (Double.parseDouble(args[2]) * 1e9);
     long measureNanos = (long) (Double.parseDouble(args[3]) * 1e9);
     try (Connection c = Sqlite.open(file, synchronous, Sqlite.BUSY_TIMEOUT_MS)) {
-      Migrations.up(c, Migrations.latest(), line -> { });
+      Migrations migrations = Migrations.classpath();
+      migrations.up(c, migrations.latest(), line -> { });
       try (PreparedStatement begin = c.prepareStatement("BEGIN IMMEDIATE");
           PreparedStatement commit = c.prepareStatement("COMMIT");
           PreparedStatement insert = c.prepareStatement(INSERT);

@@ -60,7 +60,8 @@ public final class SavepointVsRetry {
     double seconds = Double.parseDouble(args[1]);
     int[] sizes = Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray();
     try (Connection c = Sqlite.open(file, "FULL", Sqlite.BUSY_TIMEOUT_MS)) {
-      Migrations.up(c, Migrations.latest(), line -> { });
+      Migrations migrations = Migrations.classpath();
+      migrations.up(c, migrations.latest(), line -> { });
       String tempStore = System.getProperty("bench.temp_store");
       if (tempStore != null) {
         try (var st = c.createStatement()) {

@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
  * The typed client of the store's event-bus contract, used by the HTTP verticle and by sibling
  * verticles. A failed future carries a {@link io.vertx.core.eventbus.ReplyException}: a RECIPIENT_FAILURE
  * has one of the {@link Failures} codes; a TIMEOUT or NO_HANDLERS means the store is unavailable.
+ *
+ * <p>Bodies travel with {@link LocalJsonCodec}, without a copy: do not change a body after sending it.
+ * A reply is the caller's own.
  */
 public final class StoreClient {
   private final Vertx vertx;
@@ -18,6 +21,7 @@ public final class StoreClient {
   public StoreClient(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.timeoutMs = timeoutMs;
+    LocalJsonCodec.register(vertx);
   }
 
   /** Creates a workflow: body {@code {workflow_name, initial_data?}}; replies with the workflow. */
@@ -143,7 +147,7 @@ public final class StoreClient {
 
   /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
   public Future<JsonObject> request(String address, String action, JsonObject body) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
+    DeliveryOptions options = LocalJsonCodec.options().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
     return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
   }
 }

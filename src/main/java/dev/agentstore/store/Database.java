@@ -117,7 +117,7 @@ public final class Database implements AutoCloseable {
       }
     });
     awaitInitialConnections(pool, config);
-    int threads = config.maxConnections() + 2;
+    int threads = readerThreads(config);
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor readers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(config.writerQueueCapacity()), r -> {
@@ -133,6 +133,15 @@ public final class Database implements AutoCloseable {
         db::fileProblem, config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity());
     db.writer.start();
     return db;
+  }
+
+  /**
+   * Reader threads: two per core, at most one per connection. The reads are short and CPU-bound; on 2
+   * cores, 32 runnable readers measured slower than 4 and queued each other into the p99
+   * (docs/PERFORMANCE.md). A read that waits longer than pool_timeout for a thread fails with 503.
+   */
+  static int readerThreads(DatabaseConfig config) {
+    return Math.max(1, Math.min(config.maxConnections(), 2 * Runtime.getRuntime().availableProcessors()));
   }
 
   /** Agroal opens the initial connections in the background; the store is ready when they exist. */

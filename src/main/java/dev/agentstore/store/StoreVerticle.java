@@ -3,6 +3,8 @@ package dev.agentstore.store;
 import dev.agentstore.bus.Actions;
 import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
+import dev.agentstore.bus.LocalJsonCodec;
+import io.vertx.core.eventbus.DeliveryOptions;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
 import dev.agentstore.store.agent.AgentRepository;
@@ -63,6 +65,7 @@ public final class StoreVerticle extends VerticleBase {
     alerts = new AlertRepository(config.limits());
     agents = new AgentRepository(config.limits());
     health = new StoreHealth(vertx, databases);
+    LocalJsonCodec.register(vertx);
     consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
     consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
     consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
@@ -178,10 +181,12 @@ public final class StoreVerticle extends VerticleBase {
     reply.fail(Failures.BAD_REQUEST, "unknown action '" + action + "'");
   }
 
+  private static final DeliveryOptions REPLY = LocalJsonCodec.options();
+
   private record MessageReply(Message<Object> msg) implements Reply {
     @Override
     public void ok(JsonObject body) {
-      msg.reply(body);
+      msg.reply(body, REPLY);
     }
 
     @Override

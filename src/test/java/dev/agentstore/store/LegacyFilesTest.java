@@ -118,12 +118,12 @@ class LegacyFilesTest {
     }
 
     @Test
-    @DisplayName("the legacy tables keep their own definitions and gain the indexes of version 1")
+    @DisplayName("the legacy tables keep their own definitions and gain the indexes of versions 1 and 2")
     void tablesKeptIndexesAdded() throws Exception {
       List<String> ddlAfter = column(file, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('articles', 'alerts', 'sqlite_sequence') ORDER BY name");
       assertEquals(ddlBefore, ddlAfter);
       List<String> indexes = column(file, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('articles', 'alerts') ORDER BY name");
-      assertEquals(List.of("idx_alerts_created_at", "idx_articles_created_at", "idx_articles_url"),
+      assertEquals(List.of("idx_alerts_created_at", "idx_articles_created_at", "idx_articles_url", "idx_articles_url_created_at"),
           indexes.stream().filter(n -> !n.startsWith("sqlite_")).toList());
     }
 
