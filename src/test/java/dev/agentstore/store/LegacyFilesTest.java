@@ -63,6 +63,35 @@ class LegacyFilesTest {
     assertEquals(versions, SqliteFiles.versions(file));
   }
 
+
+  /** The legacy articles and alerts read back through the API, NULLs and timestamps as stored. */
+  static void assertArticlesAndAlertsServed(TestServer server) {
+    JsonArray articles = await(server.store.listArticles(new JsonObject().put("limit", 100))).getJsonArray("articles");
+    assertEquals(5, articles.size(), articles.encodePrettily());
+    JsonObject a1 = await(server.store.getArticle("a-1"));
+    assertEquals("Outage in Zürich", a1.getString("title"));
+    assertEquals("Power cut – 東京 too", a1.getString("content"));
+    assertEquals("2025-11-28 03:50:52", a1.getString("created_at"));
+    JsonObject a2 = await(server.store.getArticle("a-2"));
+    assertEquals("2025-11-28T03:50:52.611432", a2.getString("created_at"));
+    assertTrue(a2.containsKey("content") && a2.getValue("content") == null, a2.encode());
+    JsonObject a3 = await(server.store.getArticle("a-3"));
+    assertTrue(a3.getValue("url") == null && a3.getValue("created_at") == null, a3.encode());
+    assertTrue(articles.stream().map(o -> (JsonObject) o)
+        .anyMatch(a -> a.getValue("id") == null && "a row without an id".equals(a.getString("title"))), articles.encode());
+    var http = server.get("/api/articles/a-2");
+    assertEquals(200, http.statusCode(), http.bodyAsString());
+    assertEquals("2025-11-28T03:50:52.611432", http.bodyAsJsonObject().getString("created_at"));
+
+    JsonArray alerts = await(server.store.listAlerts(new JsonObject().put("limit", 100))).getJsonArray("alerts");
+    assertEquals(4, alerts.size(), alerts.encodePrettily());
+    JsonObject seven = await(server.store.getAlert(7));
+    assertEquals("after a gap", seven.getString("title"));
+    assertEquals("2025-11-28T04:00:00.000001", seven.getString("created_at"));
+    assertTrue(alerts.stream().map(o -> (JsonObject) o).anyMatch(a -> a.getValue("title") == null && a.getValue("created_at") == null),
+        alerts.encode());
+  }
+
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   @DisplayName("a legacy file: only articles and alerts, nullable columns, rollback journal, no schema_version")
@@ -133,6 +162,12 @@ class LegacyFilesTest {
       assertAtLatestInWal(file);
       assertEquals(MIGRATIONS.all().stream().map(Migration::checksum).toList(),
           column(file, "SELECT checksum FROM schema_version ORDER BY version"));
+    }
+
+    @Test
+    @DisplayName("its articles and alerts are served by the API, NULLs and both timestamp forms as stored")
+    void articlesAndAlertsServed() {
+      assertArticlesAndAlertsServed(server);
     }
 
     @Test
@@ -221,6 +256,12 @@ class LegacyFilesTest {
     @AfterAll
     void stop() {
       server.close();
+    }
+
+    @Test
+    @DisplayName("its articles and alerts are served by the API, NULLs and both timestamp forms as stored")
+    void articlesAndAlertsServed() {
+      assertArticlesAndAlertsServed(server);
     }
 
     @Test
