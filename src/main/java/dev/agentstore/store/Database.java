@@ -64,6 +64,14 @@ public final class Database implements AutoCloseable {
    * good version and in its own journal mode, with a message that names the database and the cause.
    */
   public static Database open(DatabaseConfig config) throws SQLException, MigrationException {
+    return open(config, Long.MAX_VALUE / 2_000_000);
+  }
+
+  /**
+   * As {@link #open(DatabaseConfig)}; a write still queued {@code writeTimeoutMs} after it arrived is
+   * failed and never written (its client has timed out by then and was told to retry).
+   */
+  public static Database open(DatabaseConfig config, long writeTimeoutMs) throws SQLException, MigrationException {
     Path file = config.path().toAbsolutePath();
     try {
       Files.createDirectories(file.getParent());
@@ -130,7 +138,7 @@ public final class Database implements AutoCloseable {
     self[0] = db;
     db.writer = new Writer(config.name(),
         () -> Sqlite.openExisting(file, config.synchronous(), WRITER_BUSY_TIMEOUT_MS),
-        db::fileProblem, config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity());
+        db::fileProblem, config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity(), writeTimeoutMs);
     db.writer.start();
     return db;
   }
@@ -173,6 +181,19 @@ public final class Database implements AutoCloseable {
    * same file comes back (renamed back), the database is healthy again; a different file in its place
    * (a restored backup) is used after a restart, when its schema is checked and migrated.
    */
+  /** {@link #fileProblem()}, checked at most every 100 ms: reads are too frequent for a stat each. */
+  private String recentFileProblem() {
+    long now = System.nanoTime();
+    if (now - fileCheckedAt > 100_000_000L) {
+      lastFileProblem = fileProblem();
+      fileCheckedAt = now;
+    }
+    return lastFileProblem;
+  }
+
+  private volatile long fileCheckedAt = System.nanoTime();
+  private volatile String lastFileProblem;
+
   public String fileProblem() {
     Object key;
     try {
@@ -230,6 +251,12 @@ public final class Database implements AutoCloseable {
   }
 
   private void runRead(Work work, Reply reply, long queuedAt) {
+    String problem = recentFileProblem();
+    if (problem != null) {
+      // A new connection opened on a replaced file would read the old file's WAL, found by name.
+      reply.fail(Failures.UNAVAILABLE, "the database is not available: " + problem);
+      return;
+    }
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queuedAt);
     if (waitedMs > config.poolTimeoutS() * 1000L) {
       readsRejected.incrementAndGet();
@@ -258,7 +285,7 @@ public final class Database implements AutoCloseable {
       }
       reply.fail(se.code(), se.getMessage());
       return;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       readErrors.incrementAndGet();
       LOG.log(Level.SEVERE, "read failed in database " + config.name(), e);
       reply.fail(Failures.INTERNAL, "internal error");
@@ -321,6 +348,15 @@ public final class Database implements AutoCloseable {
   /** Commits what the writer holds, checkpoints the WAL into the main file, and closes everything. */
   @Override
   public void close() {
+    String problem = fileProblem();
+    if (problem != null) {
+      // Closing the last connection, or a checkpoint through a new one, would apply this file's WAL
+      // (found by name) to whatever file is now at the path: leave everything to the process's exit.
+      LOG.warning("database " + config.name() + ": " + problem + "; stopping without a checkpoint");
+      writer.abandon();
+      readers.shutdownNow();
+      return;
+    }
     try {
       writer.stop(30_000);
     } catch (InterruptedException e) {

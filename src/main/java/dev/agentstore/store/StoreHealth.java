@@ -19,6 +19,7 @@ import java.util.Map;
  * saturated; its cost (about 200 µs a query) does not matter at probe rates.
  */
 final class StoreHealth {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StoreHealth.class.getName());
   static final long QUERY_TIMEOUT_MS = 2_000;
   static final long WRITER_STUCK_MS = 30_000;
 
@@ -75,7 +76,10 @@ final class StoreHealth {
         .map(rows -> result.put("status", "healthy")
             .put("schema_version", rows.iterator().next().getInteger(0))
             .put("pool_stats", db.stats()))
-        .otherwise(err -> degraded(result, "the probe query failed: " + err.getMessage(), db));
+        .otherwise(err -> {
+          LOG.warning("database " + name + ": the health probe failed: " + err);
+          return degraded(result, "the probe query failed or did not answer within " + QUERY_TIMEOUT_MS + " ms", db);
+        });
   }
 
   private static JsonObject degraded(JsonObject result, String problem, Database db) {

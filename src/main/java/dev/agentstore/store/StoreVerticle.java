@@ -49,8 +49,12 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
+      // A write is dropped unwritten once its client has timed out (and been told to retry), with a margin
+      // so that one that is written is answered before the client gives up.
+      long requestTimeoutMs = config.http().requestTimeoutMs();
+      long writeTimeoutMs = requestTimeoutMs - Math.min(5_000, requestTimeoutMs / 2);
       for (DatabaseConfig db : config.databases()) {
-        databases.put(db.name(), Database.open(db));
+        databases.put(db.name(), Database.open(db, writeTimeoutMs));
       }
     } catch (Exception e) {
       databases.values().forEach(Database::close);
@@ -71,15 +75,36 @@ public final class StoreVerticle extends VerticleBase {
     consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
     consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
     consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+        .onFailure(err -> closeDatabases()); // Vert.x does not call stop() after a failed start
+  }
+
+  /** Closes every database at once: each may take its writer's flush and a checkpoint. */
+  private void closeDatabases() {
+    if (health != null) {
+      health.close();
+    }
+    List<Thread> closers = new ArrayList<>();
+    databases.forEach((name, db) -> {
+      Thread t = new Thread(db::close, "agentstore-close-" + name);
+      t.start();
+      closers.add(t);
+    });
+    for (Thread t : closers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    databases.clear();
   }
 
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .eventually(() -> {
-          health.close();
-          databases.values().forEach(Database::close);
+          closeDatabases();
           return Future.succeededFuture();
         });
   }

@@ -30,7 +30,8 @@ public final class Writer {
     Connection open() throws SQLException;
   }
 
-  private record Task(Work work, Reply reply) {}
+  /** @param deadlineNanos past this, the client has been told 503 (timeout): the task is not run */
+  private record Task(Work work, Reply reply, long deadlineNanos) {}
 
   private final String name;
   private final Connector connector;
@@ -38,9 +39,13 @@ public final class Writer {
 
   private final long recycleNanos;
   private final int batchMax;
+  private final long taskTimeoutNanos;
   private final BlockingQueue<Task> queue;
+  /** Requests accepted and not yet answered: waiting in the queue or in the transaction being written. */
+  private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread thread;
   private volatile boolean stopping;
+  private volatile boolean abandoned;
 
   private Session session;
   private long openedAt;
@@ -58,14 +63,17 @@ public final class Writer {
   /**
    * @param fileProblem checked before each transaction: null when the database file is usable, else
    *     why not (deleted, replaced); the batch then fails with 503 rather than write to a lost file
+   * @param taskTimeoutMs a request still waiting after this long is failed with 503 and never run: its
+   *     client has timed out and was told to retry, so writing it later would write it twice
    */
   public Writer(String name, Connector connector, java.util.function.Supplier<String> fileProblem,
-      long recycleSeconds, int batchMax, int queueCapacity) {
+      long recycleSeconds, int batchMax, int queueCapacity, long taskTimeoutMs) {
     this.name = name;
     this.connector = connector;
     this.fileProblem = fileProblem;
     this.recycleNanos = TimeUnit.SECONDS.toNanos(recycleSeconds);
     this.batchMax = batchMax;
+    this.taskTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(taskTimeoutMs);
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.thread = new Thread(this::loop, "agentstore-writer-" + name);
     this.thread.setDaemon(true);
@@ -79,7 +87,11 @@ public final class Writer {
   public void submit(Work work, Reply reply) {
     if (stopping) {
       reply.fail(Failures.UNAVAILABLE, "the store is shutting down");
-    } else if (!queue.offer(new Task(work, reply))) {
+      return;
+    }
+    pending.incrementAndGet();
+    if (!queue.offer(new Task(work, reply, System.nanoTime() + taskTimeoutNanos))) {
+      pending.decrementAndGet();
       rejected.incrementAndGet();
       reply.fail(Failures.UNAVAILABLE, "the write queue is full, retry later");
     }
@@ -94,12 +106,32 @@ public final class Writer {
     thread.join(Math.max(1, timeoutMs));
     List<Task> left = new ArrayList<>();
     queue.drainTo(left);
-    left.forEach(t -> t.reply.fail(Failures.UNAVAILABLE, "the store is shutting down"));
+    left.forEach(t -> {
+      pending.decrementAndGet();
+      t.reply.fail(Failures.UNAVAILABLE, "the store is shutting down");
+    });
+  }
+
+  /**
+   * Stops taking writes and fails the queued ones with 503 without writing them, keeping the
+   * connection open: for a database whose file is gone, where closing would touch another file.
+   */
+  public void abandon() {
+    abandoned = true;
+    stopping = true;
+    thread.interrupt();
+    List<Task> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(t -> {
+      pending.decrementAndGet();
+      t.reply.fail(Failures.UNAVAILABLE, "the database is not available");
+    });
   }
 
   public JsonObject stats() {
     return new JsonObject()
         .put("queue_depth", queue.size())
+        .put("pending", pending.get())
         .put("batch_in_progress", inProgress)
         .put("queue_capacity", queue.size() + queue.remainingCapacity())
         .put("transactions", transactions.get())
@@ -132,7 +164,15 @@ public final class Writer {
         batch.add(first);
         queue.drainTo(batch, batchMax - 1);
         inProgress = batch.size();
-        commit(batch);
+        try {
+          commit(batch);
+        } catch (RuntimeException | Error e) {
+          // The thread must live on: a dead writer would leave every write unanswered until its timeout.
+          LOG.log(Level.SEVERE, "writer of database " + name + " failed; the batch was not committed", e);
+          closeSession();
+          failUnanswered(batch);
+        }
+        answered.clear();
         batch.clear();
         inProgress = 0;
         lastProgressNanos = System.nanoTime();
@@ -140,7 +180,9 @@ public final class Writer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      closeSession();
+      if (!abandoned) {
+        closeSession();
+      }
     }
   }
 
@@ -163,7 +205,18 @@ public final class Writer {
     }
     boolean single = batch.size() == 1;
     try {
+      long now = System.nanoTime();
       for (int i = 0; i < batch.size(); i++) {
+        if (now - batch.get(i).deadlineNanos > 0) {
+          // Checked once the write lock is held: the wait for it counts. Its client is told 503 anyway.
+          outcomes[i] = new StoreException(Failures.UNAVAILABLE, "the write waited too long and was not written, retry later");
+          if (single) {
+            s.execute("ROLLBACK");
+            finish(batch, outcomes);
+            return;
+          }
+          continue;
+        }
         if (!single) {
           s.execute("SAVEPOINT request");
         }
@@ -206,12 +259,35 @@ public final class Writer {
   private void finish(List<Task> batch, Object[] outcomes) {
     for (int i = 0; i < batch.size(); i++) {
       Reply reply = batch.get(i).reply;
+      if (!answer(batch.get(i))) {
+        continue;
+      }
       if (outcomes[i] instanceof StoreException e) {
         failed.incrementAndGet();
         reply.fail(e.code(), e.getMessage());
       } else {
         committed.incrementAndGet();
         reply.ok((JsonObject) outcomes[i]);
+      }
+    }
+  }
+
+  private final java.util.Set<Task> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /** Marks {@code t} answered; false if it already was (a batch that failed half-way through its replies). */
+  private boolean answer(Task t) {
+    if (!answered.add(t)) {
+      return false;
+    }
+    pending.decrementAndGet();
+    return true;
+  }
+
+  /** After an unexpected failure: every task of the batch not yet answered is told so. */
+  private void failUnanswered(List<Task> batch) {
+    for (Task t : batch) {
+      if (answer(t)) {
+        t.reply.fail(Failures.INTERNAL, "the store failed while writing; the write may not have been committed");
       }
     }
   }

@@ -160,6 +160,27 @@ class DatabasePoolTest {
   }
 
   @Test
+  @DisplayName("the writer survives an unexpected error in a request: that request gets 500, the next ones are written")
+  void writerSurvivesAnError() throws Exception {
+    try (Database db = Database.open(config(1, 0, 5, 3600, 60, 0))) {
+      Outcome broken = new Outcome();
+      db.write(s -> {
+        throw new AssertionError("an Error escaping a request");
+      }, broken);
+      assertEquals(Failures.INTERNAL, broken.get());
+      Outcome next = new Outcome();
+      db.write(s -> {
+        var ps = s.prepare("INSERT INTO alerts (title, created_at) VALUES ('after', ?)");
+        ps.setString(1, Timestamps.now());
+        s.update(ps);
+        return new JsonObject().put("ok", true);
+      }, next);
+      assertEquals(new JsonObject().put("ok", true), next.get());
+      assertEquals(0, db.stats().getJsonObject("writer").getInteger("pending"));
+    }
+  }
+
+  @Test
   @DisplayName("statistics move: acquisitions, releases, transactions and rows written")
   void statisticsMove() throws Exception {
     try (Database db = Database.open(config(2, 2, 5, 3600, 60, 0))) {

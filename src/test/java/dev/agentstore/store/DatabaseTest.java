@@ -68,6 +68,9 @@ class DatabaseTest {
     @Test
     @DisplayName("lends a connection to each read and takes it back before the reply")
     void acquiresAndReleases() {
+      // the health probe (another test of this class) gives its connection back within about a second
+      dev.agentstore.support.Eventually.await("no connection held", java.time.Duration.ofSeconds(10),
+          () -> stats().getJsonObject("pool").getInteger("active") == 0);
       JsonObject before = stats();
       for (int i = 0; i < 5; i++) {
         await(server.store.listAlerts(new JsonObject()));

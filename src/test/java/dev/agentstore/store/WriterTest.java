@@ -92,7 +92,7 @@ class WriterTest {
             ? server.store.updateWorkflow(done, new JsonObject().put("status", "running"))
             : server.store.createWorkflow(new JsonObject().put("workflow_name", "batch-" + i)), stats);
         JsonObject writer = await(stats.future()).getJsonObject("databases").getJsonObject("workflow").getJsonObject("writer");
-        assertEquals(41, writer.getInteger("queue_depth") + writer.getInteger("batch_in_progress"), writer.encode());
+        assertEquals(41, writer.getInteger("pending"), writer.encode());
         s.execute("ROLLBACK");
       }
       await(Future.join(replies).transform(ar -> Future.succeededFuture())); // all settled
@@ -109,6 +109,34 @@ class WriterTest {
       // The batch the writer took before it blocked on the lock, then everything that piled up meanwhile.
       JsonObject writer = writerStats(server);
       assertTrue(writer.getLong("transactions") - transactionsBefore <= 2, writer.encode());
+    }
+  }
+
+  @Test
+  @DisplayName("a write whose client timed out while it waited for the writer is never written")
+  void timedOutWriteIsNeverWritten() throws Exception {
+    // request_timeout_ms 3000: a write still queued after 1500 ms is dropped; the client below gives up at 2000.
+    JsonObject cfg = new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 3000))
+        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 1)));
+    try (TestServer server = TestServer.start(dir, cfg)) {
+      dev.agentstore.bus.StoreClient impatient = new dev.agentstore.bus.StoreClient(server.vertx, 2000);
+      List<Future<JsonObject>> replies;
+      try (Connection locker = plain(server.workflowDb()); Statement s = locker.createStatement()) {
+        s.execute("BEGIN IMMEDIATE"); // the writer waits for the lock (up to 10 s) past every deadline
+        replies = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          replies.add(impatient.createWorkflow(new JsonObject().put("workflow_name", "late-" + i)));
+        }
+        await(Future.join(replies).transform(ar -> Future.succeededFuture())); // all timed out
+        s.execute("ROLLBACK");
+      }
+      for (Future<JsonObject> r : replies) {
+        assertEquals(io.vertx.core.eventbus.ReplyFailure.TIMEOUT, ((ReplyException) r.cause()).failureType());
+      }
+      dev.agentstore.support.Eventually.await("the writer has answered the late batch", java.time.Duration.ofSeconds(15),
+          () -> writerStats(server).getInteger("pending") == 0);
+      assertEquals(0, count(server.workflowDb(), "SELECT count(*) FROM workflow_states"));
+      assertEquals(5, writerStats(server).getLong("requests_failed"));
     }
   }
 
