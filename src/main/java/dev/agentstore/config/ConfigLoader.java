@@ -88,7 +88,7 @@ public final class ConfigLoader {
         r.string("http.host", "127.0.0.1"),
         r.integer("http.port", 8080, 0, 65535),
         r.integer("http.max_body_bytes", 1 << 20, 1024, 64 << 20),
-        r.integer("http.request_timeout_ms", 40_000, 100, 600_000),
+        r.integer("http.request_timeout_ms", 65_000, 100, 600_000),
         r.integer("http.shutdown_timeout_ms", 10_000, 0, 600_000));
     LimitsConfig limits = new LimitsConfig(
         r.integer("limits.max_batch_items", 1000, 1, 100_000),
@@ -106,10 +106,11 @@ public final class ConfigLoader {
     }
     AppConfig config = new AppConfig(http, workflow, agentVersions, limits);
     for (DatabaseConfig db : config.databases()) {
-      // A request must be able to get its 503 from the pool before the bus times it out.
-      if (db.poolTimeoutS() * 1000L >= http.requestTimeoutMs()) {
+      // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
+      // get its 503 from the store before the event bus times the request out.
+      if (2L * db.poolTimeoutS() * 1000L >= http.requestTimeoutMs()) {
         throw new ConfigException("database." + db.name() + ".pool_timeout (" + db.poolTimeoutS()
-            + " s) must be shorter than http.request_timeout_ms (" + http.requestTimeoutMs() + " ms)");
+            + " s) must be shorter than half of http.request_timeout_ms (" + http.requestTimeoutMs() + " ms)");
       }
     }
     return config;

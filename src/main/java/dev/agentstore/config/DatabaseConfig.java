@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param leakThresholdS seconds a connection may be held before a warning names its holder (0: never)
  * @param synchronous SQLite's synchronous pragma for the writer: FULL (durable on power loss) or NORMAL
  * @param writerBatchMax most write requests committed in one transaction (group commit)
- * @param writerQueueCapacity write requests that may wait for the writer; more get 503
+ * @param writerQueueCapacity write requests that may wait for the writer; more get 503. Also bounds
+ *     the reads waiting for a reader thread
  */
 public record DatabaseConfig(
     String name,

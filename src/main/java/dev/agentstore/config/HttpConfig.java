@@ -7,7 +7,7 @@ package dev.agentstore.config;
  * @param port TCP port, 0 picks a free one (default 8080)
  * @param maxBodyBytes largest accepted request body; larger gets 413 (default 1 MiB)
  * @param requestTimeoutMs how long a request waits for the store before it fails with 503; longer
- *     than every pool_timeout, so that a request gets the pool's own 503 first
+ *     than twice every pool_timeout, so that a request gets the store's own 503 first
  * @param shutdownTimeoutMs on SIGTERM, how long requests in flight may take before the server closes
  */
 public record HttpConfig(String host, int port, int maxBodyBytes, long requestTimeoutMs, long shutdownTimeoutMs) {}

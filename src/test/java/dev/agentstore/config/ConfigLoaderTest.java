@@ -100,10 +100,12 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("a pool_timeout as long as http.request_timeout_ms is refused: the request would time out before the pool's 503")
+  @DisplayName("a pool_timeout of half http.request_timeout_ms is refused: a read could time out before the store's 503")
   void poolTimeoutMustBeShorterThanRequestTimeout() {
-    JsonObject yaml = new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 5000))
-        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 5)));
+    assertEquals(3, parse(new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 7000))
+        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3)))).workflow().poolTimeoutS());
+    JsonObject yaml = new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 6000))
+        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3)));
     ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
     assertTrue(e.getMessage().contains("pool_timeout") && e.getMessage().contains("request_timeout_ms"), e.getMessage());
   }
