@@ -5,7 +5,7 @@ import static dev.agentstore.support.Http.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -40,7 +40,7 @@ class ArticleRoutesTest {
   }
 
   static long rows() {
-    return SqliteFile.number(server.workflowDb(), "SELECT count(*) FROM articles");
+    return SqliteFiles.number(server.workflowDb(), "SELECT count(*) FROM articles");
   }
 
   @Test

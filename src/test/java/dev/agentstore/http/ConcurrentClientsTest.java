@@ -3,7 +3,7 @@ package dev.agentstore.http;
 import static dev.agentstore.support.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -73,10 +73,10 @@ class ConcurrentClientsTest {
     await(Future.all(clients));
     clients.forEach(c -> assertEquals("completed", c.result().getString("status")));
     Path db = server.workflowDb();
-    assertEquals(CLIENTS, SqliteFile.number(db, "SELECT count(*) FROM articles WHERE id LIKE 'client-%'"));
-    assertEquals(CLIENTS, SqliteFile.number(db, "SELECT count(*) FROM alerts WHERE title LIKE 'client-%'"));
-    assertEquals(CLIENTS, SqliteFile.number(db, "SELECT count(*) FROM workflow_states WHERE status = 'completed'"));
-    assertEquals(3L * CLIENTS, SqliteFile.number(db, "SELECT count(*) FROM workflow_history"));
-    assertEquals(CLIENTS, SqliteFile.number(db, "SELECT count(DISTINCT agent_name) FROM agent_versions"));
+    assertEquals(CLIENTS, SqliteFiles.number(db, "SELECT count(*) FROM articles WHERE id LIKE 'client-%'"));
+    assertEquals(CLIENTS, SqliteFiles.number(db, "SELECT count(*) FROM alerts WHERE title LIKE 'client-%'"));
+    assertEquals(CLIENTS, SqliteFiles.number(db, "SELECT count(*) FROM workflow_states WHERE status = 'completed'"));
+    assertEquals(3L * CLIENTS, SqliteFiles.number(db, "SELECT count(*) FROM workflow_history"));
+    assertEquals(CLIENTS, SqliteFiles.number(db, "SELECT count(DISTINCT agent_name) FROM agent_versions"));
   }
 }

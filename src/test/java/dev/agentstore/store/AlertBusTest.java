@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentstore.bus.Actions;
 import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +47,7 @@ class AlertBusTest {
   }
 
   static long rows() {
-    return SqliteFile.number(server.workflowDb(), "SELECT count(*) FROM alerts");
+    return SqliteFiles.number(server.workflowDb(), "SELECT count(*) FROM alerts");
   }
 
   @Test

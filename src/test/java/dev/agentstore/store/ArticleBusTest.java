@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -55,7 +55,7 @@ class ArticleBusTest {
   }
 
   static long rows() {
-    return SqliteFile.number(server.workflowDb(), "SELECT count(*) FROM articles");
+    return SqliteFiles.number(server.workflowDb(), "SELECT count(*) FROM articles");
   }
 
   @Nested

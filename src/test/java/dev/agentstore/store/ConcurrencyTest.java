@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
@@ -44,7 +44,7 @@ class ConcurrencyTest {
   }
 
   static long count(String sql, Object... params) {
-    return SqliteFile.number(server.workflowDb(), sql, params);
+    return SqliteFiles.number(server.workflowDb(), sql, params);
   }
 
   @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -159,7 +159,7 @@ class DatabaseTest {
     @Test
     @DisplayName("the database file is in WAL mode")
     void walMode() {
-      assertEquals("wal", SqliteFile.text(server.workflowDb(), "PRAGMA journal_mode"));
+      assertEquals("wal", SqliteFiles.text(server.workflowDb(), "PRAGMA journal_mode"));
     }
 
     @Test
@@ -186,7 +186,7 @@ class DatabaseTest {
     @Test
     @DisplayName("rows written by the Python implementation, with nulls and its timestamp forms, are returned as stored")
     void legacyRows() {
-      SqliteFile.execute(server.workflowDb(),
+      SqliteFiles.execute(server.workflowDb(),
           "INSERT INTO articles (id, url, title, content, created_at) VALUES ('legacy-null', NULL, NULL, NULL, '2025-11-28 03:50:52')",
           "INSERT INTO articles (id, url, created_at) VALUES ('legacy-micro', 'https://old.example', '2025-11-28T03:50:52.611432')",
           "INSERT INTO alerts (id, title, message, source_url, created_at) VALUES (900001, NULL, NULL, NULL, NULL)",

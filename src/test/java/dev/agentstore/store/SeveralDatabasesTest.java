@@ -3,7 +3,7 @@ package dev.agentstore.store;
 import static dev.agentstore.support.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class SeveralDatabasesTest {
   }
 
   static long count(Path db, String table) {
-    return SqliteFile.number(db, "SELECT count(*) FROM " + table);
+    return SqliteFiles.number(db, "SELECT count(*) FROM " + table);
   }
 
   @Test
@@ -46,8 +46,8 @@ class SeveralDatabasesTest {
       assertEquals("healthy", health.getJsonObject("databases").getJsonObject("workflow").getString("status"));
       JsonObject stats = await(server.store.stats()).getJsonObject("databases");
       assertEquals(1, stats.getJsonObject("agent_versions").getJsonObject("writer").getLong("rows_written"));
-      assertEquals("wal", SqliteFile.text(agentsDb, "PRAGMA journal_mode"));
-      assertEquals("wal", SqliteFile.text(server.workflowDb(), "PRAGMA journal_mode"));
+      assertEquals("wal", SqliteFiles.text(agentsDb, "PRAGMA journal_mode"));
+      assertEquals("wal", SqliteFiles.text(server.workflowDb(), "PRAGMA journal_mode"));
     }
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
-import dev.agentstore.support.SqliteFile;
+import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,7 +39,7 @@ class TransactionTest {
   @BeforeAll
   static void start() {
     server = TestServer.start(dir);
-    SqliteFile.execute(server.workflowDb(),
+    SqliteFiles.execute(server.workflowDb(),
         "CREATE TRIGGER poison_article BEFORE INSERT ON articles WHEN NEW.url = '" + POISON_URL + "'"
             + " BEGIN SELECT RAISE(ABORT, 'poisoned article'); END",
         "CREATE TRIGGER poison_history BEFORE INSERT ON workflow_history WHEN NEW.message = '" + POISON_MESSAGE + "'"
@@ -52,7 +52,7 @@ class TransactionTest {
   }
 
   static long count(String sql, Object... params) {
-    return SqliteFile.number(server.workflowDb(), sql, params);
+    return SqliteFiles.number(server.workflowDb(), sql, params);
   }
 
   static JsonObject articles(String prefix, int n) {
@@ -70,7 +70,7 @@ class TransactionTest {
     }
     String wf = await(server.store.createWorkflow(new JsonObject().put("workflow_name", "commit"))).getString("id");
     await(server.store.updateWorkflow(wf, new JsonObject().put("status", "running")));
-    assertEquals("running", SqliteFile.text(server.workflowDb(), "SELECT status FROM workflow_states WHERE id = ?", wf));
+    assertEquals("running", SqliteFiles.text(server.workflowDb(), "SELECT status FROM workflow_states WHERE id = ?", wf));
   }
 
   @Test
@@ -138,8 +138,8 @@ class TransactionTest {
     }
     assertEquals(3, await(server.store.createArticles(articles("consistent-ok-", 3))).getJsonArray("inserted").size());
     assertEquals("running", await(server.store.updateWorkflow(id, new JsonObject().put("status", "running"))).getString("status"));
-    assertEquals("ok", SqliteFile.text(server.workflowDb(), "PRAGMA integrity_check"));
-    assertNull(SqliteFile.text(server.workflowDb(), "PRAGMA foreign_key_check"));
+    assertEquals("ok", SqliteFiles.text(server.workflowDb(), "PRAGMA integrity_check"));
+    assertNull(SqliteFiles.text(server.workflowDb(), "PRAGMA foreign_key_check"));
     assertEquals(0, count("SELECT count(*) FROM workflow_states w WHERE NOT EXISTS"
         + " (SELECT 1 FROM workflow_history h WHERE h.workflow_id = w.id)"));
     assertEquals(0, count("SELECT count(*) FROM articles WHERE url = ?", POISON_URL));

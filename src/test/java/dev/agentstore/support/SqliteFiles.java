@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,13 +16,53 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
 
 /**
- * Plain JDBC on SQLite files, with no pragma of the store: to build fixture files as another program
- * made them, and to read them back exactly (values with their storage class, rowids, bytes).
+ * Plain JDBC on SQLite files. {@link #connect} has no pragma of the store: to build fixture files as
+ * another program made them, and to read them back exactly (values with their storage class, rowids,
+ * bytes). {@link #open} and the helpers on it wait for locks: to check, beside a running server, where
+ * rows landed, and to prepare rows the API cannot make. Each call opens its own connection.
  */
 public final class SqliteFiles {
   private SqliteFiles() {}
+
+  /** A connection that waits up to 10 s for a lock held by the running server. */
+  public static Connection open(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(10_000);
+    return new JDBC().connect(JDBC.PREFIX + file.toAbsolutePath(), config.toProperties());
+  }
+
+  /** The first column of the first row of {@code sql}, as a string (null for SQL NULL or no row). */
+  public static String text(Path file, String sql, Object... params) {
+    try (Connection c = open(file); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static long number(Path file, String sql, Object... params) {
+    return Long.parseLong(text(file, sql, params));
+  }
+
+  /** Runs statements that return no rows, each in autocommit, waiting for locks. */
+  public static void execute(Path file, String... statements) {
+    try (Connection c = open(file); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
 
   /** A connection with SQLite's defaults (rollback journal, no busy timeout, foreign keys off). */
   public static Connection connect(Path file) throws SQLException {
