@@ -30,8 +30,20 @@ public final class Writer {
     Connection open() throws SQLException;
   }
 
-  /** @param deadlineNanos past this, the client has been told 503 (timeout): the task is not run */
-  private record Task(Work work, Reply reply, long deadlineNanos) {}
+  /** One write request; {@code deadlineNanos}: past it, its client has been told 503 and it is not run. */
+  private static final class Task {
+    final Work work;
+    final Reply reply;
+    final long deadlineNanos;
+    /** Set once a reply or a failure was sent; only the writer thread touches it while in a batch. */
+    boolean answered;
+
+    Task(Work work, Reply reply, long deadlineNanos) {
+      this.work = work;
+      this.reply = reply;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
 
   private final String name;
   private final Connector connector;
@@ -104,12 +116,7 @@ public final class Writer {
   public void stop(long timeoutMs) throws InterruptedException {
     stopping = true;
     thread.join(Math.max(1, timeoutMs));
-    List<Task> left = new ArrayList<>();
-    queue.drainTo(left);
-    left.forEach(t -> {
-      pending.decrementAndGet();
-      t.reply.fail(Failures.UNAVAILABLE, "the store is shutting down");
-    });
+    failQueued("the store is shutting down");
   }
 
   /**
@@ -120,12 +127,18 @@ public final class Writer {
     abandoned = true;
     stopping = true;
     thread.interrupt();
+    failQueued("the database is not available");
+  }
+
+  /** Fails with 503 whatever is still queued: nothing is dropped silently. */
+  private void failQueued(String message) {
     List<Task> left = new ArrayList<>();
     queue.drainTo(left);
-    left.forEach(t -> {
-      pending.decrementAndGet();
-      t.reply.fail(Failures.UNAVAILABLE, "the database is not available");
-    });
+    for (Task t : left) {
+      if (answer(t)) {
+        t.reply.fail(Failures.UNAVAILABLE, message);
+      }
+    }
   }
 
   public JsonObject stats() {
@@ -172,7 +185,6 @@ public final class Writer {
           closeSession();
           failUnanswered(batch);
         }
-        answered.clear();
         batch.clear();
         inProgress = 0;
         lastProgressNanos = System.nanoTime();
@@ -272,13 +284,12 @@ public final class Writer {
     }
   }
 
-  private final java.util.Set<Task> answered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-
   /** Marks {@code t} answered; false if it already was (a batch that failed half-way through its replies). */
   private boolean answer(Task t) {
-    if (!answered.add(t)) {
+    if (t.answered) {
       return false;
     }
+    t.answered = true;
     pending.decrementAndGet();
     return true;
   }
