@@ -42,20 +42,25 @@ public final class Database implements AutoCloseable {
   private final Path file;
   private final AgroalDataSource pool;
   private final ThreadPoolExecutor readers;
-  private Writer writer;
+  private final Writer writer;
   /** The identity (device and inode) of the file this database opened; a change means it was replaced. */
   private final Object fileKey;
-  private final Map<SQLiteConnection, Session> readSessions = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The statements of each pooled connection, by the physical connection behind Agroal's wrapper. */
+  private final Map<SQLiteConnection, Session> readSessions;
+  private final AtomicLong connectionsReleased;
   private final AtomicLong readErrors = new AtomicLong();
-  private final AtomicLong connectionsReleased = new AtomicLong();
   private final AtomicLong readsRejected = new AtomicLong();
 
-  private Database(DatabaseConfig config, Path file, Object fileKey, AgroalDataSource pool, ThreadPoolExecutor readers) {
+  private Database(DatabaseConfig config, Path file, Object fileKey, AgroalDataSource pool, ThreadPoolExecutor readers,
+      Writer writer, Map<SQLiteConnection, Session> readSessions, AtomicLong connectionsReleased) {
     this.config = config;
     this.file = file;
     this.fileKey = fileKey;
     this.pool = pool;
     this.readers = readers;
+    this.writer = writer;
+    this.readSessions = readSessions;
+    this.connectionsReleased = connectionsReleased;
   }
 
   /**
@@ -85,12 +90,13 @@ public final class Database implements AutoCloseable {
     } catch (MigrationException | SQLException e) {
       throw new MigrationException("database " + config.name() + " (" + file + "): " + e.getMessage());
     }
-    Database[] self = new Database[1];
+    Map<SQLiteConnection, Session> readSessions = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicLong connectionsReleased = new AtomicLong();
     AgroalDataSource pool = AgroalDataSource.from(poolConfig(config), new AgroalDataSourceListener() {
       @Override
       public void beforeConnectionDestroy(Connection connection) {
         try {
-          Session s = self[0] == null ? null : self[0].readSessions.remove(connection.unwrap(SQLiteConnection.class));
+          Session s = readSessions.remove(connection.unwrap(SQLiteConnection.class));
           if (s != null) {
             s.closeStatements();
           }
@@ -101,7 +107,7 @@ public final class Database implements AutoCloseable {
 
       @Override
       public void onConnectionReturn(Connection connection) {
-        self[0].connectionsReleased.incrementAndGet();
+        connectionsReleased.incrementAndGet();
       }
 
       @Override
@@ -134,13 +140,13 @@ public final class Database implements AutoCloseable {
           return t;
         });
     readers.allowCoreThreadTimeOut(true);
-    Database db = new Database(config, file, fileKey(file), pool, readers);
-    self[0] = db;
-    db.writer = new Writer(config.name(),
+    Object fileKey = fileKey(file);
+    Writer writer = new Writer(config.name(),
         () -> Sqlite.openExisting(file, config.synchronous(), WRITER_BUSY_TIMEOUT_MS),
-        db::fileProblem, config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity(), writeTimeoutMs);
-    db.writer.start();
-    return db;
+        () -> fileProblem(file, fileKey), config.poolRecycleS(), config.writerBatchMax(), config.writerQueueCapacity(),
+        writeTimeoutMs);
+    writer.start();
+    return new Database(config, file, fileKey, pool, readers, writer, readSessions, connectionsReleased);
   }
 
   /**
@@ -195,6 +201,10 @@ public final class Database implements AutoCloseable {
   private volatile String lastFileProblem;
 
   public String fileProblem() {
+    return fileProblem(file, fileKey);
+  }
+
+  private static String fileProblem(Path file, Object fileKey) {
     Object key;
     try {
       key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
