@@ -24,62 +24,70 @@ import java.util.concurrent.Future;
  * <p>usage: Setup BASE_URL OUT_DIR READ_COUNT UPDATE_COUNT HISTORY_UPDATES
  */
 public final class Setup {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private Setup() {}
+    private Setup() {}
 
-  public static void main(String[] args) throws Exception {
-    String base = args[0];
-    Path out = Path.of(args[1]);
-    int reads = Integer.parseInt(args[2]);
-    int updates = Integer.parseInt(args[3]);
-    int historyUpdates = Integer.parseInt(args[4]);
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<String> readIds = createAll(pool, base, "bench-read", reads, historyUpdates);
-      List<String> updateIds = createAll(pool, base, "bench-update", updates, 0);
-      Files.write(out.resolve("read-ids.txt"), readIds);
-      Files.write(out.resolve("update-ids.txt"), updateIds);
-      System.out.println("setup: " + readIds.size() + " workflows with " + (1 + historyUpdates)
-          + " history rows each to read, " + updateIds.size() + " to update");
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private static List<String> createAll(ExecutorService pool, String base, String name, int count, int historyUpdates)
-      throws Exception {
-    List<Future<String>> futures = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int n = i;
-      futures.add(pool.submit(() -> {
-        JsonObject created = send("POST", base + "/api/workflows", new JsonObject()
-            .put("workflow_name", name).put("initial_data", new JsonObject().put("n", n)), 201);
-        String id = created.getString("id");
-        for (int u = 1; u <= historyUpdates; u++) {
-          send("PUT", base + "/api/workflows/" + id,
-              new JsonObject().put("status", "running").put("current_step", "setup-" + u), 200);
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        Path out = Path.of(args[1]);
+        int reads = Integer.parseInt(args[2]);
+        int updates = Integer.parseInt(args[3]);
+        int historyUpdates = Integer.parseInt(args[4]);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<String> readIds = createAll(pool, base, "bench-read", reads, historyUpdates);
+            List<String> updateIds = createAll(pool, base, "bench-update", updates, 0);
+            Files.write(out.resolve("read-ids.txt"), readIds);
+            Files.write(out.resolve("update-ids.txt"), updateIds);
+            System.out.println("setup: " + readIds.size() + " workflows with " + (1 + historyUpdates)
+                    + " history rows each to read, " + updateIds.size() + " to update");
+        } finally {
+            pool.shutdownNow();
         }
-        return id;
-      }));
     }
-    List<String> ids = new ArrayList<>();
-    for (Future<String> f : futures) {
-      ids.add(f.get());
-    }
-    Collections.shuffle(ids);
-    return ids;
-  }
 
-  private static JsonObject send(String method, String url, JsonObject body, int expected) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build();
-    HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+    private static List<String> createAll(ExecutorService pool, String base, String name, int count, int historyUpdates)
+            throws Exception {
+        List<Future<String>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> {
+                JsonObject created = send(
+                        "POST",
+                        base + "/api/workflows",
+                        new JsonObject().put("workflow_name", name).put("initial_data", new JsonObject().put("n", n)),
+                        201);
+                String id = created.getString("id");
+                for (int u = 1; u <= historyUpdates; u++) {
+                    send(
+                            "PUT",
+                            base + "/api/workflows/" + id,
+                            new JsonObject().put("status", "running").put("current_step", "setup-" + u),
+                            200);
+                }
+                return id;
+            }));
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<String> f : futures) {
+            ids.add(f.get());
+        }
+        Collections.shuffle(ids);
+        return ids;
     }
-    return new JsonObject(response.body());
-  }
+
+    private static JsonObject send(String method, String url, JsonObject body, int expected) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build();
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(
+                    method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return new JsonObject(response.body());
+    }
 }

@@ -18,19 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The shaded jar, as users run it")
 class JarIT {
-  static List<String> javaJar(String... args) {
-    String jar = System.getProperty("agentstore.test.jar", "target/agent-store.jar");
-    List<String> cmd = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", Path.of(jar).toAbsolutePath().toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
+    static List<String> javaJar(String... args) {
+        String jar = System.getProperty("agentstore.test.jar", "target/agent-store.jar");
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                Path.of(jar).toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
 
-  @Test
-  @DisplayName("java -jar reads a YAML --config (services merged into the jar), takes env overrides, serves, and stops with 0")
-  void jarLoadsYamlAndServes(@TempDir Path dir) throws Exception {
-    int port = ServerProcess.freePort();
-    Files.writeString(dir.resolve("custom.yaml"), """
+    @Test
+    @DisplayName(
+            "java -jar reads a YAML --config (services merged into the jar), takes env overrides, serves, and stops with 0")
+    void jarLoadsYamlAndServes(@TempDir Path dir) throws Exception {
+        int port = ServerProcess.freePort();
+        Files.writeString(dir.resolve("custom.yaml"), """
         http:
           port: 1
           max_body_bytes: 2048
@@ -38,33 +42,39 @@ class JarIT {
           workflow:
             path: yaml.db
         """);
-    try (ServerProcess p = ServerProcess.start(javaJar("--config", "custom.yaml"), dir,
-        Map.of("AGENTSTORE_HTTP_PORT", String.valueOf(port)))) {
-      p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
-      HttpClient client = HttpClient.newHttpClient();
-      HttpResponse<String> tooBig = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"" + "x".repeat(4096) + "\"}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(413, tooBig.statusCode(), "max_body_bytes from the YAML file applies");
-      HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health/db")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, health.statusCode(), health.body());
-      assertTrue(health.body().contains("yaml.db"), health.body());
-      p.terminate();
-      assertEquals(0, p.awaitExit(30_000), p.output());
+        try (ServerProcess p = ServerProcess.start(
+                javaJar("--config", "custom.yaml"), dir, Map.of("AGENTSTORE_HTTP_PORT", String.valueOf(port)))) {
+            p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> tooBig = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"workflow_name\":\"" + "x".repeat(4096) + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, tooBig.statusCode(), "max_body_bytes from the YAML file applies");
+            HttpResponse<String> health = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health/db"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(health.body().contains("yaml.db"), health.body());
+            p.terminate();
+            assertEquals(0, p.awaitExit(30_000), p.output());
+        }
+        assertTrue(Files.exists(dir.resolve("yaml.db")));
     }
-    assertTrue(Files.exists(dir.resolve("yaml.db")));
-  }
 
-  @Test
-  @DisplayName("java -jar on a fresh directory uses the embedded defaults: ./data/workflow.db")
-  void jarDefaultsToDataDirectory(@TempDir Path dir) throws Exception {
-    int port = ServerProcess.freePort();
-    try (ServerProcess p = ServerProcess.start(javaJar(), dir, Map.of("AGENTSTORE_HTTP_PORT", String.valueOf(port)))) {
-      p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
-      p.terminate();
-      assertEquals(0, p.awaitExit(30_000), p.output());
+    @Test
+    @DisplayName("java -jar on a fresh directory uses the embedded defaults: ./data/workflow.db")
+    void jarDefaultsToDataDirectory(@TempDir Path dir) throws Exception {
+        int port = ServerProcess.freePort();
+        try (ServerProcess p =
+                ServerProcess.start(javaJar(), dir, Map.of("AGENTSTORE_HTTP_PORT", String.valueOf(port)))) {
+            p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
+            p.terminate();
+            assertEquals(0, p.awaitExit(30_000), p.output());
+        }
+        assertTrue(Files.exists(dir.resolve("data").resolve("workflow.db")));
     }
-    assertTrue(Files.exists(dir.resolve("data").resolve("workflow.db")));
-  }
 }

@@ -15,139 +15,145 @@ import io.vertx.core.json.JsonObject;
  * A reply is the caller's own.
  */
 public final class StoreClient {
-  private final Vertx vertx;
-  private final long timeoutMs;
+    private final Vertx vertx;
+    private final long timeoutMs;
 
-  public StoreClient(Vertx vertx, long timeoutMs) {
-    this.vertx = vertx;
-    this.timeoutMs = timeoutMs;
-    LocalJsonCodec.register(vertx);
-  }
+    public StoreClient(Vertx vertx, long timeoutMs) {
+        this.vertx = vertx;
+        this.timeoutMs = timeoutMs;
+        LocalJsonCodec.register(vertx);
+    }
 
-  /** Creates a workflow: body {@code {workflow_name, initial_data?}}; replies with the workflow. */
-  public Future<JsonObject> createWorkflow(JsonObject body) {
-    return request(Addresses.WORKFLOWS, Actions.CREATE, body);
-  }
+    /** Creates a workflow: body {@code {workflow_name, initial_data?}}; replies with the workflow. */
+    public Future<JsonObject> createWorkflow(JsonObject body) {
+        return request(Addresses.WORKFLOWS, Actions.CREATE, body);
+    }
 
-  /** Replies with the workflow {@code id}, or fails with 404. */
-  public Future<JsonObject> getWorkflow(String id) {
-    return request(Addresses.WORKFLOWS, Actions.GET, new JsonObject().put("id", id));
-  }
+    /** Replies with the workflow {@code id}, or fails with 404. */
+    public Future<JsonObject> getWorkflow(String id) {
+        return request(Addresses.WORKFLOWS, Actions.GET, new JsonObject().put("id", id));
+    }
 
-  /** Changes workflow {@code id}: body {@code {status?, current_step?, data?, error_message?}}. */
-  public Future<JsonObject> updateWorkflow(String id, JsonObject changes) {
-    return request(Addresses.WORKFLOWS, Actions.UPDATE, changes.copy().put("id", id));
-  }
+    /** Changes workflow {@code id}: body {@code {status?, current_step?, data?, error_message?}}. */
+    public Future<JsonObject> updateWorkflow(String id, JsonObject changes) {
+        return request(Addresses.WORKFLOWS, Actions.UPDATE, changes.copy().put("id", id));
+    }
 
-  /** Lists workflows newest first: query {@code {status?, limit?, offset?}}. */
-  public Future<JsonObject> listWorkflows(JsonObject query) {
-    return request(Addresses.WORKFLOWS, Actions.LIST, query);
-  }
+    /** Lists workflows newest first: query {@code {status?, limit?, offset?}}. */
+    public Future<JsonObject> listWorkflows(JsonObject query) {
+        return request(Addresses.WORKFLOWS, Actions.LIST, query);
+    }
 
-  /** Replies {@code {workflow_id, history: [...]}}, oldest first. */
-  public Future<JsonObject> workflowHistory(String id) {
-    return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, new JsonObject().put("id", id));
-  }
+    /** Replies {@code {workflow_id, history: [...]}}, oldest first. */
+    public Future<JsonObject> workflowHistory(String id) {
+        return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, new JsonObject().put("id", id));
+    }
 
-  /**
-   * Creates an article, or ignores it when its id is known: body {@code {id?, url, title?, content?}};
-   * replies {@code {id, inserted, article}} with the article as stored.
-   */
-  public Future<JsonObject> createArticle(JsonObject article) {
-    return request(Addresses.ARTICLES, Actions.CREATE, article);
-  }
+    /**
+     * Creates an article, or ignores it when its id is known: body {@code {id?, url, title?, content?}};
+     * replies {@code {id, inserted, article}} with the article as stored.
+     */
+    public Future<JsonObject> createArticle(JsonObject article) {
+        return request(Addresses.ARTICLES, Actions.CREATE, article);
+    }
 
-  /**
-   * Creates a batch of articles atomically: body {@code {articles: [...]}}, at most
-   * {@code limits.max_batch_items}; replies {@code {inserted: [ids], ignored: [ids]}}.
-   */
-  public Future<JsonObject> createArticles(JsonObject batch) {
-    return request(Addresses.ARTICLES, Actions.CREATE_BATCH, batch);
-  }
+    /**
+     * Creates a batch of articles atomically: body {@code {articles: [...]}}, at most
+     * {@code limits.max_batch_items}; replies {@code {inserted: [ids], ignored: [ids]}}.
+     */
+    public Future<JsonObject> createArticles(JsonObject batch) {
+        return request(Addresses.ARTICLES, Actions.CREATE_BATCH, batch);
+    }
 
-  /** Replies with the article {@code id}, or fails with 404. */
-  public Future<JsonObject> getArticle(String id) {
-    return request(Addresses.ARTICLES, Actions.GET, new JsonObject().put("id", id));
-  }
+    /** Replies with the article {@code id}, or fails with 404. */
+    public Future<JsonObject> getArticle(String id) {
+        return request(Addresses.ARTICLES, Actions.GET, new JsonObject().put("id", id));
+    }
 
-  /** Lists articles newest first: query {@code {url?, limit?, offset?}}. */
-  public Future<JsonObject> listArticles(JsonObject query) {
-    return request(Addresses.ARTICLES, Actions.LIST, query);
-  }
+    /** Lists articles newest first: query {@code {url?, limit?, offset?}}. */
+    public Future<JsonObject> listArticles(JsonObject query) {
+        return request(Addresses.ARTICLES, Actions.LIST, query);
+    }
 
-  /** Creates an alert: body {@code {title, message?, source_url?}}; replies with the alert and its id. */
-  public Future<JsonObject> createAlert(JsonObject alert) {
-    return request(Addresses.ALERTS, Actions.CREATE, alert);
-  }
+    /** Creates an alert: body {@code {title, message?, source_url?}}; replies with the alert and its id. */
+    public Future<JsonObject> createAlert(JsonObject alert) {
+        return request(Addresses.ALERTS, Actions.CREATE, alert);
+    }
 
-  /** Creates a batch of alerts atomically: body {@code {alerts: [...]}}; replies {@code {inserted: [ids], ignored: []}}. */
-  public Future<JsonObject> createAlerts(JsonObject batch) {
-    return request(Addresses.ALERTS, Actions.CREATE_BATCH, batch);
-  }
+    /** Creates a batch of alerts atomically: body {@code {alerts: [...]}}; replies {@code {inserted: [ids], ignored: []}}. */
+    public Future<JsonObject> createAlerts(JsonObject batch) {
+        return request(Addresses.ALERTS, Actions.CREATE_BATCH, batch);
+    }
 
-  /** Replies with the alert {@code id}, or fails with 404. */
-  public Future<JsonObject> getAlert(long id) {
-    return request(Addresses.ALERTS, Actions.GET, new JsonObject().put("id", id));
-  }
+    /** Replies with the alert {@code id}, or fails with 404. */
+    public Future<JsonObject> getAlert(long id) {
+        return request(Addresses.ALERTS, Actions.GET, new JsonObject().put("id", id));
+    }
 
-  /** Lists alerts newest first: query {@code {limit?, offset?}}. */
-  public Future<JsonObject> listAlerts(JsonObject query) {
-    return request(Addresses.ALERTS, Actions.LIST, query);
-  }
+    /** Lists alerts newest first: query {@code {limit?, offset?}}. */
+    public Future<JsonObject> listAlerts(JsonObject query) {
+        return request(Addresses.ALERTS, Actions.LIST, query);
+    }
 
-  /**
-   * Saves a new, active version of an agent: body {@code {agent_name, version, code, description?,
-   * created_by?}}; replies with the version, code left out; fails with 409 when the version exists.
-   */
-  public Future<JsonObject> saveAgentVersion(JsonObject version) {
-    return request(Addresses.AGENTS, Actions.CREATE, version);
-  }
+    /**
+     * Saves a new, active version of an agent: body {@code {agent_name, version, code, description?,
+     * created_by?}}; replies with the version, code left out; fails with 409 when the version exists.
+     */
+    public Future<JsonObject> saveAgentVersion(JsonObject version) {
+        return request(Addresses.AGENTS, Actions.CREATE, version);
+    }
 
-  /** Replies with one version of an agent, code included, or fails with 404. */
-  public Future<JsonObject> getAgentVersion(String agentName, String version) {
-    return request(Addresses.AGENTS, Actions.GET, new JsonObject().put("agent_name", agentName).put("version", version));
-  }
+    /** Replies with one version of an agent, code included, or fails with 404. */
+    public Future<JsonObject> getAgentVersion(String agentName, String version) {
+        return request(
+                Addresses.AGENTS,
+                Actions.GET,
+                new JsonObject().put("agent_name", agentName).put("version", version));
+    }
 
-  /** Replies with the agent's newest active version, code included, or fails with 404 when it has none. */
-  public Future<JsonObject> latestAgentVersion(String agentName) {
-    return request(Addresses.AGENTS, Actions.GET_LATEST, new JsonObject().put("agent_name", agentName));
-  }
+    /** Replies with the agent's newest active version, code included, or fails with 404 when it has none. */
+    public Future<JsonObject> latestAgentVersion(String agentName) {
+        return request(Addresses.AGENTS, Actions.GET_LATEST, new JsonObject().put("agent_name", agentName));
+    }
 
-  /**
-   * Lists an agent's versions newest first: query {@code {include_code?, limit?, offset?}}; replies
-   * {@code {agent_name, versions, count, limit, offset}}; fails with 404 when the agent has no version.
-   */
-  public Future<JsonObject> listAgentVersions(String agentName, JsonObject query) {
-    return request(Addresses.AGENTS, Actions.LIST_VERSIONS, query.copy().put("agent_name", agentName));
-  }
+    /**
+     * Lists an agent's versions newest first: query {@code {include_code?, limit?, offset?}}; replies
+     * {@code {agent_name, versions, count, limit, offset}}; fails with 404 when the agent has no version.
+     */
+    public Future<JsonObject> listAgentVersions(String agentName, JsonObject query) {
+        return request(Addresses.AGENTS, Actions.LIST_VERSIONS, query.copy().put("agent_name", agentName));
+    }
 
-  /** Lists agents by name: query {@code {limit?, offset?}}; each {@code {agent_name, version_count, latest_version}}. */
-  public Future<JsonObject> listAgents(JsonObject query) {
-    return request(Addresses.AGENTS, Actions.LIST, query);
-  }
+    /** Lists agents by name: query {@code {limit?, offset?}}; each {@code {agent_name, version_count, latest_version}}. */
+    public Future<JsonObject> listAgents(JsonObject query) {
+        return request(Addresses.AGENTS, Actions.LIST, query);
+    }
 
-  /**
-   * Activates or deactivates one version: body {@code {is_active: boolean}}; replies with the version,
-   * code left out. Deactivating the latest version rolls the agent back to its previous active one.
-   */
-  public Future<JsonObject> setAgentVersionActive(String agentName, String version, JsonObject change) {
-    return request(Addresses.AGENTS, Actions.SET_ACTIVE,
-        change.copy().put("agent_name", agentName).put("version", version));
-  }
+    /**
+     * Activates or deactivates one version: body {@code {is_active: boolean}}; replies with the version,
+     * code left out. Deactivating the latest version rolls the agent back to its previous active one.
+     */
+    public Future<JsonObject> setAgentVersionActive(String agentName, String version, JsonObject change) {
+        return request(
+                Addresses.AGENTS,
+                Actions.SET_ACTIVE,
+                change.copy().put("agent_name", agentName).put("version", version));
+    }
 
-  /** Health of every database; replies even when degraded (see {@code status}). */
-  public Future<JsonObject> health() {
-    return request(Addresses.STORE, Actions.HEALTH, new JsonObject());
-  }
+    /** Health of every database; replies even when degraded (see {@code status}). */
+    public Future<JsonObject> health() {
+        return request(Addresses.STORE, Actions.HEALTH, new JsonObject());
+    }
 
-  /** Statistics of every database's pool and writer. */
-  public Future<JsonObject> stats() {
-    return request(Addresses.STORE, Actions.STATS, new JsonObject());
-  }
+    /** Statistics of every database's pool and writer. */
+    public Future<JsonObject> stats() {
+        return request(Addresses.STORE, Actions.STATS, new JsonObject());
+    }
 
-  /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
-  public Future<JsonObject> request(String address, String action, JsonObject body) {
-    DeliveryOptions options = LocalJsonCodec.options().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
-    return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
-  }
+    /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
+    public Future<JsonObject> request(String address, String action, JsonObject body) {
+        DeliveryOptions options =
+                LocalJsonCodec.options().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
+        return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    }
 }

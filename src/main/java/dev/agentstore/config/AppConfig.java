@@ -11,9 +11,9 @@ import java.util.Optional;
  *     the workflow database, as they did in the Python implementation
  */
 public record AppConfig(
-    HttpConfig http, DatabaseConfig workflow, Optional<DatabaseConfig> agentVersions, LimitsConfig limits) {
+        HttpConfig http, DatabaseConfig workflow, Optional<DatabaseConfig> agentVersions, LimitsConfig limits) {
 
-  public List<DatabaseConfig> databases() {
-    return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));
-  }
+    public List<DatabaseConfig> databases() {
+        return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));
+    }
 }

@@ -20,19 +20,19 @@ import java.nio.file.Path;
  *     the reads waiting for a reader thread
  */
 public record DatabaseConfig(
-    String name,
-    Path path,
-    int poolSize,
-    int maxOverflow,
-    int poolTimeoutS,
-    int poolRecycleS,
-    int idleTimeoutS,
-    int leakThresholdS,
-    String synchronous,
-    int writerBatchMax,
-    int writerQueueCapacity) {
+        String name,
+        Path path,
+        int poolSize,
+        int maxOverflow,
+        int poolTimeoutS,
+        int poolRecycleS,
+        int idleTimeoutS,
+        int leakThresholdS,
+        String synchronous,
+        int writerBatchMax,
+        int writerQueueCapacity) {
 
-  public int maxConnections() {
-    return poolSize + maxOverflow;
-  }
+    public int maxConnections() {
+        return poolSize + maxOverflow;
+    }
 }

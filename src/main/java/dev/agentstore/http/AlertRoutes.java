@@ -8,50 +8,60 @@ import java.util.Set;
 
 /** Keyword alerts: create one or a batch, get one, list. */
 final class AlertRoutes {
-  private final StoreClient store;
+    private final StoreClient store;
 
-  AlertRoutes(StoreClient store) {
-    this.store = store;
-  }
-
-  void mount(Router router) {
-    router.post("/api/alerts").handler(this::create);
-    router.get("/api/alerts").handler(this::list);
-    router.get("/api/alerts/:id").handler(this::get);
-  }
-
-  /** {@code {"alerts": [...]}} is a batch; any other object is one alert. */
-  private void create(RoutingContext ctx) {
-    Requests.oneOrBatch(ctx, "alerts", one -> createOne(ctx, one),
-        batch -> Responses.json(ctx, () -> store.createAlerts(batch), 201, r -> r));
-  }
-
-  private void createOne(RoutingContext ctx, JsonObject body) {
-    Responses.json(ctx, () -> store.createAlert(body), 201, alert -> {
-      ctx.response().putHeader("Location", "/api/alerts/" + alert.getLong("id"));
-      return new JsonObject().put("id", alert.getLong("id")).put("status", "created").put("alert", alert);
-    });
-  }
-
-  private void get(RoutingContext ctx) {
-    Responses.json(ctx, () -> store.getAlert(id(ctx)), 200, a -> a);
-  }
-
-  private void list(RoutingContext ctx) {
-    Responses.json(ctx, () -> {
-      Requests.onlyParams(ctx, Set.of("limit", "offset"));
-      JsonObject query = new JsonObject();
-      Requests.pageParams(ctx, query);
-      return store.listAlerts(query);
-    }, 200, r -> r);
-  }
-
-  private static long id(RoutingContext ctx) {
-    String raw = ctx.pathParam("id");
-    try {
-      return Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw new Problems.BadRequest("an alert id is a whole number, got '" + raw + "'");
+    AlertRoutes(StoreClient store) {
+        this.store = store;
     }
-  }
+
+    void mount(Router router) {
+        router.post("/api/alerts").handler(this::create);
+        router.get("/api/alerts").handler(this::list);
+        router.get("/api/alerts/:id").handler(this::get);
+    }
+
+    /** {@code {"alerts": [...]}} is a batch; any other object is one alert. */
+    private void create(RoutingContext ctx) {
+        Requests.oneOrBatch(
+                ctx,
+                "alerts",
+                one -> createOne(ctx, one),
+                batch -> Responses.json(ctx, () -> store.createAlerts(batch), 201, r -> r));
+    }
+
+    private void createOne(RoutingContext ctx, JsonObject body) {
+        Responses.json(ctx, () -> store.createAlert(body), 201, alert -> {
+            ctx.response().putHeader("Location", "/api/alerts/" + alert.getLong("id"));
+            return new JsonObject()
+                    .put("id", alert.getLong("id"))
+                    .put("status", "created")
+                    .put("alert", alert);
+        });
+    }
+
+    private void get(RoutingContext ctx) {
+        Responses.json(ctx, () -> store.getAlert(id(ctx)), 200, a -> a);
+    }
+
+    private void list(RoutingContext ctx) {
+        Responses.json(
+                ctx,
+                () -> {
+                    Requests.onlyParams(ctx, Set.of("limit", "offset"));
+                    JsonObject query = new JsonObject();
+                    Requests.pageParams(ctx, query);
+                    return store.listAlerts(query);
+                },
+                200,
+                r -> r);
+    }
+
+    private static long id(RoutingContext ctx) {
+        String raw = ctx.pathParam("id");
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new Problems.BadRequest("an alert id is a whole number, got '" + raw + "'");
+        }
+    }
 }

@@ -12,35 +12,39 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  * vertx-health-check's standard format.
  */
 final class HealthRoutes {
-  private static final long READY_TIMEOUT_MS = 3_000;
+    private static final long READY_TIMEOUT_MS = 3_000;
 
-  private final Vertx vertx;
-  private final StoreClient store;
+    private final Vertx vertx;
+    private final StoreClient store;
 
-  HealthRoutes(Vertx vertx, StoreClient store) {
-    this.vertx = vertx;
-    this.store = store;
-  }
+    HealthRoutes(Vertx vertx, StoreClient store) {
+        this.vertx = vertx;
+        this.store = store;
+    }
 
-  void mount(Router router) {
-    router.get("/api/health/db").handler(this::db);
-    HealthCheckHandler live = HealthCheckHandler.create(vertx);
-    live.register("process", p -> p.complete(Status.OK()));
-    router.get("/api/health/live").handler(live);
-    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
-    ready.register("store", READY_TIMEOUT_MS, p -> store.health()
-        .onSuccess(h -> p.complete("healthy".equals(h.getString("status")) ? Status.OK(h) : Status.KO(h)))
-        .onFailure(err -> p.complete(Status.KO())));
-    router.get("/api/health/ready").handler(ready);
-  }
+    void mount(Router router) {
+        router.get("/api/health/db").handler(this::db);
+        HealthCheckHandler live = HealthCheckHandler.create(vertx);
+        live.register("process", p -> p.complete(Status.OK()));
+        router.get("/api/health/live").handler(live);
+        HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+        ready.register(
+                "store",
+                READY_TIMEOUT_MS,
+                p -> store.health()
+                        .onSuccess(
+                                h -> p.complete("healthy".equals(h.getString("status")) ? Status.OK(h) : Status.KO(h)))
+                        .onFailure(err -> p.complete(Status.KO())));
+        router.get("/api/health/ready").handler(ready);
+    }
 
-  /** 200 when every database is healthy, 503 (same body, status degraded) when one is not. */
-  private void db(RoutingContext ctx) {
-    store.health()
-        .onSuccess(h -> ctx.response()
-            .setStatusCode("healthy".equals(h.getString("status")) ? 200 : 503)
-            .putHeader("Content-Type", "application/json")
-            .end(h.toBuffer()))
-        .onFailure(err -> Problems.fail(ctx, err));
-  }
+    /** 200 when every database is healthy, 503 (same body, status degraded) when one is not. */
+    private void db(RoutingContext ctx) {
+        store.health()
+                .onSuccess(h -> ctx.response()
+                        .setStatusCode("healthy".equals(h.getString("status")) ? 200 : 503)
+                        .putHeader("Content-Type", "application/json")
+                        .end(h.toBuffer()))
+                .onFailure(err -> Problems.fail(ctx, err));
+    }
 }

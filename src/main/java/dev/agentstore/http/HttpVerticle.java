@@ -16,42 +16,56 @@ import java.util.concurrent.TimeUnit;
  * touches JDBC.
  */
 public final class HttpVerticle extends VerticleBase {
-  private final HttpConfig config;
-  private HttpServer server;
+    private final HttpConfig config;
+    private HttpServer server;
 
-  public HttpVerticle(HttpConfig config) {
-    this.config = config;
-  }
+    public HttpVerticle(HttpConfig config) {
+        this.config = config;
+    }
 
-  @Override
-  public Future<?> start() {
-    StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    new WorkflowRoutes(store).mount(router);
-    new ArticleRoutes(store).mount(router);
-    new AlertRoutes(store).mount(router);
-    new AgentRoutes(store).mount(router);
-    new HealthRoutes(vertx, store).mount(router);
-    router.errorHandler(404, ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
-    router.errorHandler(405, ctx -> Problems.send(ctx, 405, ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));
-    router.errorHandler(400, ctx -> Problems.send(ctx, 400, "malformed request"));
-    router.errorHandler(500, ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-        .requestHandler(router)
-        .listen()
-        .onSuccess(s -> server = s);
-  }
+    @Override
+    public Future<?> start() {
+        StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        new WorkflowRoutes(store).mount(router);
+        new ArticleRoutes(store).mount(router);
+        new AlertRoutes(store).mount(router);
+        new AgentRoutes(store).mount(router);
+        new HealthRoutes(vertx, store).mount(router);
+        router.errorHandler(
+                404,
+                ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
+        router.errorHandler(
+                405,
+                ctx -> Problems.send(
+                        ctx,
+                        405,
+                        ctx.request().method() + " is not allowed on "
+                                + ctx.request().path()));
+        router.errorHandler(
+                413,
+                ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));
+        router.errorHandler(400, ctx -> Problems.send(ctx, 400, "malformed request"));
+        router.errorHandler(
+                500,
+                ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
+        return vertx.createHttpServer(
+                        new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+                .requestHandler(router)
+                .listen()
+                .onSuccess(s -> server = s);
+    }
 
-  /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
-  @Override
-  public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
-  }
+    /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
+    @Override
+    public Future<?> stop() {
+        return server == null
+                ? Future.succeededFuture()
+                : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
 
-  public int actualPort() {
-    return server.actualPort();
-  }
+    public int actualPort() {
+        return server.actualPort();
+    }
 }

@@ -11,35 +11,39 @@ import java.util.function.ToIntFunction;
 
 /** Ends a request with the store's reply, shaped for HTTP, or with the problem it failed with. */
 final class Responses {
-  private Responses() {}
+    private Responses() {}
 
-  /** A path segment for a Location header: ids and names may hold spaces, slashes or non-ASCII. */
-  static String segment(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /**
-   * Calls the store ({@code call} may throw a {@link Problems.BadRequest} while it reads the request),
-   * then answers {@code status} with {@code shape} applied to the reply.
-   */
-  static void json(RoutingContext ctx, Supplier<Future<JsonObject>> call, int status,
-      Function<JsonObject, JsonObject> shape) {
-    json(ctx, call, r -> status, shape);
-  }
-
-  /** As above, with a status that depends on the reply (201 when something was created, else 200). */
-  static void json(RoutingContext ctx, Supplier<Future<JsonObject>> call, ToIntFunction<JsonObject> status,
-      Function<JsonObject, JsonObject> shape) {
-    Future<JsonObject> reply;
-    try {
-      reply = call.get();
-    } catch (RuntimeException e) {
-      Problems.fail(ctx, e);
-      return;
+    /** A path segment for a Location header: ids and names may hold spaces, slashes or non-ASCII. */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
-    reply.onSuccess(r -> ctx.response().setStatusCode(status.applyAsInt(r))
-            .putHeader("Content-Type", "application/json")
-            .end(shape.apply(r).toBuffer()))
-        .onFailure(err -> Problems.fail(ctx, err));
-  }
+
+    /**
+     * Calls the store ({@code call} may throw a {@link Problems.BadRequest} while it reads the request),
+     * then answers {@code status} with {@code shape} applied to the reply.
+     */
+    static void json(
+            RoutingContext ctx, Supplier<Future<JsonObject>> call, int status, Function<JsonObject, JsonObject> shape) {
+        json(ctx, call, r -> status, shape);
+    }
+
+    /** As above, with a status that depends on the reply (201 when something was created, else 200). */
+    static void json(
+            RoutingContext ctx,
+            Supplier<Future<JsonObject>> call,
+            ToIntFunction<JsonObject> status,
+            Function<JsonObject, JsonObject> shape) {
+        Future<JsonObject> reply;
+        try {
+            reply = call.get();
+        } catch (RuntimeException e) {
+            Problems.fail(ctx, e);
+            return;
+        }
+        reply.onSuccess(r -> ctx.response()
+                        .setStatusCode(status.applyAsInt(r))
+                        .putHeader("Content-Type", "application/json")
+                        .end(shape.apply(r).toBuffer()))
+                .onFailure(err -> Problems.fail(ctx, err));
+    }
 }

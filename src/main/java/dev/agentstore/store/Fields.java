@@ -15,197 +15,199 @@ import java.util.function.Function;
  * over its size limit) whose message names the field and says what is wrong.
  */
 public final class Fields {
-  /** Names, ids, statuses, steps: short strings. */
-  public static final int SHORT_TEXT = 1000;
-  /** URLs: longer than names, as query strings can be. */
-  public static final int URL_TEXT = 8192;
+    /** Names, ids, statuses, steps: short strings. */
+    public static final int SHORT_TEXT = 1000;
+    /** URLs: longer than names, as query strings can be. */
+    public static final int URL_TEXT = 8192;
 
-  private Fields() {}
+    private Fields() {}
 
-  public static StoreException bad(String message) {
-    return new StoreException(Failures.BAD_REQUEST, message);
-  }
+    public static StoreException bad(String message) {
+        return new StoreException(Failures.BAD_REQUEST, message);
+    }
 
-  /** Refuses fields that this request does not know, so that a typo is an error, not a silent no-op. */
-  public static void onlyKnown(JsonObject body, Set<String> allowed) {
-    for (String name : body.fieldNames()) {
-      if (!allowed.contains(name)) {
-        throw bad("unknown field '" + name + "'; allowed: " + String.join(", ", new TreeSet<>(allowed)));
-      }
+    /** Refuses fields that this request does not know, so that a typo is an error, not a silent no-op. */
+    public static void onlyKnown(JsonObject body, Set<String> allowed) {
+        for (String name : body.fieldNames()) {
+            if (!allowed.contains(name)) {
+                throw bad("unknown field '" + name + "'; allowed: " + String.join(", ", new TreeSet<>(allowed)));
+            }
+        }
     }
-  }
 
-  public static String requiredText(JsonObject body, String field, int maxChars) {
-    String s = optionalText(body, field, maxChars);
-    if (s == null) {
-      throw missing(field);
+    public static String requiredText(JsonObject body, String field, int maxChars) {
+        String s = optionalText(body, field, maxChars);
+        if (s == null) {
+            throw missing(field);
+        }
+        return s;
     }
-    return s;
-  }
 
-  /** A string field that may be absent or null; blank is refused, as it names nothing. */
-  public static String optionalText(JsonObject body, String field, int maxChars) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
+    /** A string field that may be absent or null; blank is refused, as it names nothing. */
+    public static String optionalText(JsonObject body, String field, int maxChars) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw bad("'" + field + "' must be a string, got " + typeName(v));
+        }
+        if (s.isBlank()) {
+            throw bad("'" + field + "' must not be empty");
+        }
+        if (s.length() > maxChars) {
+            throw bad("'" + field + "' must be at most " + maxChars + " characters, got " + s.length());
+        }
+        return s;
     }
-    if (!(v instanceof String s)) {
-      throw bad("'" + field + "' must be a string, got " + typeName(v));
-    }
-    if (s.isBlank()) {
-      throw bad("'" + field + "' must not be empty");
-    }
-    if (s.length() > maxChars) {
-      throw bad("'" + field + "' must be at most " + maxChars + " characters, got " + s.length());
-    }
-    return s;
-  }
 
-  /** A long text (content, code, a message) whose UTF-8 size is limited by limits.max_field_bytes. */
-  public static String optionalLongText(JsonObject body, String field, int maxBytes) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
+    /** A long text (content, code, a message) whose UTF-8 size is limited by limits.max_field_bytes. */
+    public static String optionalLongText(JsonObject body, String field, int maxBytes) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw bad("'" + field + "' must be a string, got " + typeName(v));
+        }
+        checkSize(field, s, maxBytes);
+        return s;
     }
-    if (!(v instanceof String s)) {
-      throw bad("'" + field + "' must be a string, got " + typeName(v));
-    }
-    checkSize(field, s, maxBytes);
-    return s;
-  }
 
-  /** A JSON object field, returned encoded; null when absent or null. */
-  public static String optionalObject(JsonObject body, String field, int maxBytes) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
+    /** A JSON object field, returned encoded; null when absent or null. */
+    public static String optionalObject(JsonObject body, String field, int maxBytes) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof JsonObject o)) {
+            throw bad("'" + field + "' must be a JSON object, got " + typeName(v));
+        }
+        String encoded = o.encode();
+        checkSize(field, encoded, maxBytes);
+        return encoded;
     }
-    if (!(v instanceof JsonObject o)) {
-      throw bad("'" + field + "' must be a JSON object, got " + typeName(v));
-    }
-    String encoded = o.encode();
-    checkSize(field, encoded, maxBytes);
-    return encoded;
-  }
 
-  /** A long text that must be present (it may be empty): code, for one. */
-  public static String requiredLongText(JsonObject body, String field, int maxBytes) {
-    String s = optionalLongText(body, field, maxBytes);
-    if (s == null) {
-      throw missing(field);
+    /** A long text that must be present (it may be empty): code, for one. */
+    public static String requiredLongText(JsonObject body, String field, int maxBytes) {
+        String s = optionalLongText(body, field, maxBytes);
+        if (s == null) {
+            throw missing(field);
+        }
+        return s;
     }
-    return s;
-  }
 
-  /** A boolean field; null when absent or null. */
-  public static Boolean optionalBoolean(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
+    /** A boolean field; null when absent or null. */
+    public static Boolean optionalBoolean(JsonObject body, String field) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw bad("'" + field + "' must be true or false, got " + typeName(v));
+        }
+        return b;
     }
-    if (!(v instanceof Boolean b)) {
-      throw bad("'" + field + "' must be true or false, got " + typeName(v));
-    }
-    return b;
-  }
 
-  public static boolean requiredBoolean(JsonObject body, String field) {
-    Boolean b = optionalBoolean(body, field);
-    if (b == null) {
-      throw missing(field);
+    public static boolean requiredBoolean(JsonObject body, String field) {
+        Boolean b = optionalBoolean(body, field);
+        if (b == null) {
+            throw missing(field);
+        }
+        return b;
     }
-    return b;
-  }
 
-  public static long requiredLong(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      throw missing(field);
+    public static long requiredLong(JsonObject body, String field) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            throw missing(field);
+        }
+        return wholeNumber(field, v);
     }
-    return wholeNumber(field, v);
-  }
 
-  /**
-   * The items of a batch request, each read by {@code parse}, all before anything is written. The array
-   * must hold 1..{@code maxItems} objects (more is 413); a failure names the item, as in
-   * {@code articles[3]: 'url' must be a string, got a number}, and keeps its code.
-   */
-  public static <T> List<T> items(JsonObject body, String field, int maxItems, Function<JsonObject, T> parse) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      throw missing(field);
+    /**
+     * The items of a batch request, each read by {@code parse}, all before anything is written. The array
+     * must hold 1..{@code maxItems} objects (more is 413); a failure names the item, as in
+     * {@code articles[3]: 'url' must be a string, got a number}, and keeps its code.
+     */
+    public static <T> List<T> items(JsonObject body, String field, int maxItems, Function<JsonObject, T> parse) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            throw missing(field);
+        }
+        if (!(v instanceof JsonArray array)) {
+            throw bad("'" + field + "' must be an array, got " + typeName(v));
+        }
+        if (array.isEmpty()) {
+            throw bad("'" + field + "' must hold at least one item");
+        }
+        if (array.size() > maxItems) {
+            throw new StoreException(
+                    Failures.TOO_LARGE,
+                    "'" + field + "' holds " + array.size() + " items; a batch may hold at most " + maxItems
+                            + " (limits.max_batch_items)");
+        }
+        List<T> items = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            Object item = array.getValue(i);
+            if (!(item instanceof JsonObject o)) {
+                throw bad(field + "[" + i + "] must be a JSON object, got " + (item == null ? "null" : typeName(item)));
+            }
+            try {
+                items.add(parse.apply(o));
+            } catch (StoreException e) {
+                throw new StoreException(e.code(), field + "[" + i + "]: " + e.getMessage());
+            }
+        }
+        return items;
     }
-    if (!(v instanceof JsonArray array)) {
-      throw bad("'" + field + "' must be an array, got " + typeName(v));
-    }
-    if (array.isEmpty()) {
-      throw bad("'" + field + "' must hold at least one item");
-    }
-    if (array.size() > maxItems) {
-      throw new StoreException(Failures.TOO_LARGE, "'" + field + "' holds " + array.size()
-          + " items; a batch may hold at most " + maxItems + " (limits.max_batch_items)");
-    }
-    List<T> items = new ArrayList<>(array.size());
-    for (int i = 0; i < array.size(); i++) {
-      Object item = array.getValue(i);
-      if (!(item instanceof JsonObject o)) {
-        throw bad(field + "[" + i + "] must be a JSON object, got " + (item == null ? "null" : typeName(item)));
-      }
-      try {
-        items.add(parse.apply(o));
-      } catch (StoreException e) {
-        throw new StoreException(e.code(), field + "[" + i + "]: " + e.getMessage());
-      }
-    }
-    return items;
-  }
 
-  public static int intIn(JsonObject body, String field, int def, int min, int max) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return def;
+    public static int intIn(JsonObject body, String field, int def, int min, int max) {
+        Object v = body.getValue(field);
+        if (v == null) {
+            return def;
+        }
+        long n = wholeNumber(field, v);
+        if (n < min || n > max) {
+            throw bad("'" + field + "' must be between " + min + " and " + max + ", got " + n);
+        }
+        return (int) n;
     }
-    long n = wholeNumber(field, v);
-    if (n < min || n > max) {
-      throw bad("'" + field + "' must be between " + min + " and " + max + ", got " + n);
-    }
-    return (int) n;
-  }
 
-  private static StoreException missing(String field) {
-    return bad("'" + field + "' is required");
-  }
-
-  private static long wholeNumber(String field, Object v) {
-    if (!(v instanceof Integer || v instanceof Long)) {
-      throw bad("'" + field + "' must be a whole number, got " + typeName(v));
+    private static StoreException missing(String field) {
+        return bad("'" + field + "' is required");
     }
-    return ((Number) v).longValue();
-  }
 
-  private static void checkSize(String field, String s, int maxBytes) {
-    // A char is at most 3 UTF-8 bytes: skip the encoding for the common small case.
-    if ((long) s.length() * 3 > maxBytes) {
-      int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > maxBytes) {
-        throw new StoreException(Failures.TOO_LARGE,
-            "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
-      }
+    private static long wholeNumber(String field, Object v) {
+        if (!(v instanceof Integer || v instanceof Long)) {
+            throw bad("'" + field + "' must be a whole number, got " + typeName(v));
+        }
+        return ((Number) v).longValue();
     }
-  }
 
-  static String typeName(Object v) {
-    if (v instanceof String) {
-      return "a string";
-    } else if (v instanceof Number) {
-      return "a number";
-    } else if (v instanceof Boolean) {
-      return "a boolean";
-    } else if (v instanceof JsonArray) {
-      return "an array";
-    } else if (v instanceof JsonObject) {
-      return "an object";
+    private static void checkSize(String field, String s, int maxBytes) {
+        // A char is at most 3 UTF-8 bytes: skip the encoding for the common small case.
+        if ((long) s.length() * 3 > maxBytes) {
+            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxBytes) {
+                throw new StoreException(
+                        Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
+            }
+        }
     }
-    return v.getClass().getSimpleName();
-  }
+
+    static String typeName(Object v) {
+        if (v instanceof String) {
+            return "a string";
+        } else if (v instanceof Number) {
+            return "a number";
+        } else if (v instanceof Boolean) {
+            return "a boolean";
+        } else if (v instanceof JsonArray) {
+            return "an array";
+        } else if (v instanceof JsonObject) {
+            return "an object";
+        }
+        return v.getClass().getSimpleName();
+    }
 }

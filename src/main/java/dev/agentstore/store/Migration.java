@@ -13,23 +13,24 @@ import java.util.HexFormat;
  * @param downDropsData the down script starts with {@value #DROPS_DATA}
  */
 public record Migration(int version, String name, String up, String down, String checksum, boolean downDropsData) {
-  /** The first line of a down script that removes rows; going below its version needs --allow-data-loss. */
-  public static final String DROPS_DATA = "-- agentstore: drops-data";
+    /** The first line of a down script that removes rows; going below its version needs --allow-data-loss. */
+    public static final String DROPS_DATA = "-- agentstore: drops-data";
 
-  /** A migration from its scripts: the checksum and the data-loss marker are derived from them. */
-  public static Migration of(int version, String name, String up, String down) {
-    return new Migration(version, name, up, down, sha256(up), down.startsWith(DROPS_DATA));
-  }
-
-  public String id() {
-    return String.format("%04d_%s", version, name);
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** A migration from its scripts: the checksum and the data-loss marker are derived from them. */
+    public static Migration of(int version, String name, String up, String down) {
+        return new Migration(version, name, up, down, sha256(up), down.startsWith(DROPS_DATA));
     }
-  }
+
+    public String id() {
+        return String.format("%04d_%s", version, name);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

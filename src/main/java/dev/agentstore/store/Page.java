@@ -10,24 +10,29 @@ import java.sql.SQLException;
  * {@code offset} >= 0 (default 0).
  */
 public record Page(int limit, int offset) {
-  public static final int DEFAULT_LIMIT = 100;
-  public static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
 
-  /** Reads {@code limit} and {@code offset} from a request body, refusing values out of range with 400. */
-  public static Page of(JsonObject body) {
-    return new Page(Fields.intIn(body, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-        Fields.intIn(body, "offset", 0, 0, Integer.MAX_VALUE));
-  }
+    /** Reads {@code limit} and {@code offset} from a request body, refusing values out of range with 400. */
+    public static Page of(JsonObject body) {
+        return new Page(
+                Fields.intIn(body, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+                Fields.intIn(body, "offset", 0, 0, Integer.MAX_VALUE));
+    }
 
-  /** Sets the statement's last two parameters, {@code LIMIT ? OFFSET ?}, from position {@code at}. */
-  public PreparedStatement bind(PreparedStatement ps, int at) throws SQLException {
-    ps.setInt(at, limit);
-    ps.setInt(at + 1, offset);
-    return ps;
-  }
+    /** Sets the statement's last two parameters, {@code LIMIT ? OFFSET ?}, from position {@code at}. */
+    public PreparedStatement bind(PreparedStatement ps, int at) throws SQLException {
+        ps.setInt(at, limit);
+        ps.setInt(at + 1, offset);
+        return ps;
+    }
 
-  /** The reply of a list request: {@code {FIELD: rows, count, limit, offset}}, count = rows in this page. */
-  public JsonObject reply(String field, JsonArray rows) {
-    return new JsonObject().put(field, rows).put("count", rows.size()).put("limit", limit).put("offset", offset);
-  }
+    /** The reply of a list request: {@code {FIELD: rows, count, limit, offset}}, count = rows in this page. */
+    public JsonObject reply(String field, JsonArray rows) {
+        return new JsonObject()
+                .put(field, rows)
+                .put("count", rows.size())
+                .put("limit", limit)
+                .put("offset", offset);
+    }
 }

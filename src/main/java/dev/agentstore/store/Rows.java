@@ -8,35 +8,35 @@ import java.sql.SQLException;
 
 /** Runs a query and maps its rows to JSON objects. */
 public final class Rows {
-  /** Maps the current row of a result set. */
-  @FunctionalInterface
-  public interface Mapper {
-    JsonObject map(ResultSet rs) throws SQLException;
-  }
-
-  private Rows() {}
-
-  public static JsonArray all(PreparedStatement ps, Mapper mapper) throws SQLException {
-    JsonArray rows = new JsonArray();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        rows.add(mapper.map(rs));
-      }
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface Mapper {
+        JsonObject map(ResultSet rs) throws SQLException;
     }
-    return rows;
-  }
 
-  /** True when the query returns a row. */
-  public static boolean exists(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      return rs.next();
-    }
-  }
+    private Rows() {}
 
-  /** The first row, or null when there is none. */
-  public static JsonObject first(PreparedStatement ps, Mapper mapper) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? mapper.map(rs) : null;
+    public static JsonArray all(PreparedStatement ps, Mapper mapper) throws SQLException {
+        JsonArray rows = new JsonArray();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+        }
+        return rows;
     }
-  }
+
+    /** True when the query returns a row. */
+    public static boolean exists(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    /** The first row, or null when there is none. */
+    public static JsonObject first(PreparedStatement ps, Mapper mapper) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? mapper.map(rs) : null;
+        }
+    }
 }

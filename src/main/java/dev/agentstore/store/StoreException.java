@@ -5,14 +5,14 @@ package dev.agentstore.store;
  * message safe to show to a client. No stack trace: these are outcomes, not bugs.
  */
 public final class StoreException extends RuntimeException {
-  private final int code;
+    private final int code;
 
-  public StoreException(int code, String message) {
-    super(message, null, false, false);
-    this.code = code;
-  }
+    public StoreException(int code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
 
-  public int code() {
-    return code;
-  }
+    public int code() {
+        return code;
+    }
 }

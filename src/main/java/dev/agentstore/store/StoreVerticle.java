@@ -4,7 +4,6 @@ import dev.agentstore.bus.Actions;
 import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.bus.LocalJsonCodec;
-import io.vertx.core.eventbus.DeliveryOptions;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
 import dev.agentstore.store.agent.AgentRepository;
@@ -13,6 +12,7 @@ import dev.agentstore.store.article.ArticleRepository;
 import dev.agentstore.store.workflow.WorkflowRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -29,194 +29,194 @@ import java.util.logging.Logger;
  * ready. Handlers validate the request and hand it to a reader thread or to the writer; they never wait.
  */
 public final class StoreVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
+    private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
 
-  private final AppConfig config;
-  private final Map<String, Database> databases = new LinkedHashMap<>();
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private Database workflowDb;
-  private Database agentDb;
-  private WorkflowRepository workflows;
-  private ArticleRepository articles;
-  private AlertRepository alerts;
-  private AgentRepository agents;
-  private StoreHealth health;
+    private final AppConfig config;
+    private final Map<String, Database> databases = new LinkedHashMap<>();
+    private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+    private Database workflowDb;
+    private Database agentDb;
+    private WorkflowRepository workflows;
+    private ArticleRepository articles;
+    private AlertRepository alerts;
+    private AgentRepository agents;
+    private StoreHealth health;
 
-  public StoreVerticle(AppConfig config) {
-    this.config = config;
-  }
-
-  @Override
-  public Future<?> start() {
-    try {
-      // A write is dropped unwritten once its client has timed out (and been told to retry), with a margin
-      // so that one that is written is answered before the client gives up.
-      long requestTimeoutMs = config.http().requestTimeoutMs();
-      long writeTimeoutMs = requestTimeoutMs - Math.min(5_000, requestTimeoutMs / 2);
-      for (DatabaseConfig db : config.databases()) {
-        databases.put(db.name(), Database.open(db, writeTimeoutMs));
-      }
-    } catch (Exception e) {
-      databases.values().forEach(Database::close);
-      databases.clear();
-      return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+    public StoreVerticle(AppConfig config) {
+        this.config = config;
     }
-    workflowDb = databases.get("workflow");
-    // Where the Python implementation kept them, unless the config gives them a database of their own.
-    agentDb = databases.getOrDefault("agent_versions", workflowDb);
-    workflows = new WorkflowRepository(config.limits());
-    articles = new ArticleRepository(config.limits());
-    alerts = new AlertRepository(config.limits());
-    agents = new AgentRepository(config.limits());
-    health = new StoreHealth(vertx, databases);
-    LocalJsonCodec.register(vertx);
-    consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
-    consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
-    consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
-    consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
-    consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-        .onFailure(err -> closeDatabases()); // Vert.x does not call stop() after a failed start
-  }
 
-  /** Closes every database at once: each may take its writer's flush and a checkpoint. */
-  private void closeDatabases() {
-    if (health != null) {
-      health.close();
-    }
-    List<Thread> closers = new ArrayList<>();
-    databases.forEach((name, db) -> {
-      Thread t = new Thread(db::close, "agentstore-close-" + name);
-      t.start();
-      closers.add(t);
-    });
-    for (Thread t : closers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    databases.clear();
-  }
-
-  @Override
-  public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-        .eventually(() -> {
-          closeDatabases();
-          return Future.succeededFuture();
-        });
-  }
-
-  private void onWorkflows(Message<Object> msg) {
-    dispatch(msg, (action, body, reply) -> {
-      switch (action) {
-        case Actions.CREATE -> workflowDb.write(workflows.create(body), reply);
-        case Actions.UPDATE -> workflowDb.write(workflows.update(body), reply);
-        case Actions.GET -> workflowDb.read(workflows.get(body), reply);
-        case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
-        case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
-        default -> unknownAction(action, reply);
-      }
-    });
-  }
-
-  private void onArticles(Message<Object> msg) {
-    dispatch(msg, (action, body, reply) -> {
-      switch (action) {
-        case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
-        case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
-        case Actions.GET -> workflowDb.read(articles.get(body), reply);
-        case Actions.LIST -> workflowDb.read(articles.list(body), reply);
-        default -> unknownAction(action, reply);
-      }
-    });
-  }
-
-  private void onAlerts(Message<Object> msg) {
-    dispatch(msg, (action, body, reply) -> {
-      switch (action) {
-        case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
-        case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
-        case Actions.GET -> workflowDb.read(alerts.get(body), reply);
-        case Actions.LIST -> workflowDb.read(alerts.list(body), reply);
-        default -> unknownAction(action, reply);
-      }
-    });
-  }
-
-  private void onAgents(Message<Object> msg) {
-    dispatch(msg, (action, body, reply) -> {
-      switch (action) {
-        case Actions.CREATE -> agentDb.write(agents.create(body), reply);
-        case Actions.SET_ACTIVE -> agentDb.write(agents.setActive(body), reply);
-        case Actions.GET -> agentDb.read(agents.get(body), reply);
-        case Actions.GET_LATEST -> agentDb.read(agents.latest(body), reply);
-        case Actions.LIST_VERSIONS -> agentDb.read(agents.listVersions(body), reply);
-        case Actions.LIST -> agentDb.read(agents.list(body), reply);
-        default -> unknownAction(action, reply);
-      }
-    });
-  }
-
-  private void onStore(Message<Object> msg) {
-    dispatch(msg, (action, body, reply) -> {
-      switch (action) {
-        case Actions.HEALTH -> health.check().onComplete(ar -> reply.ok(ar.result()));
-        case Actions.STATS -> {
-          JsonObject stats = new JsonObject();
-          databases.forEach((name, db) -> stats.put(name, db.stats()));
-          reply.ok(new JsonObject().put("databases", stats));
+    @Override
+    public Future<?> start() {
+        try {
+            // A write is dropped unwritten once its client has timed out (and been told to retry), with a margin
+            // so that one that is written is answered before the client gives up.
+            long requestTimeoutMs = config.http().requestTimeoutMs();
+            long writeTimeoutMs = requestTimeoutMs - Math.min(5_000, requestTimeoutMs / 2);
+            for (DatabaseConfig db : config.databases()) {
+                databases.put(db.name(), Database.open(db, writeTimeoutMs));
+            }
+        } catch (Exception e) {
+            databases.values().forEach(Database::close);
+            databases.clear();
+            return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
         }
-        default -> unknownAction(action, reply);
-      }
-    });
-  }
-
-  @FunctionalInterface
-  private interface Handler {
-    void handle(String action, JsonObject body, Reply reply);
-  }
-
-  /** Every path ends in a reply or a failure with a code: an unanswered request only fails at its timeout. */
-  private static void dispatch(Message<Object> msg, Handler handler) {
-    Reply reply = new MessageReply(msg);
-    String action = msg.headers().get(Actions.HEADER);
-    if (action == null) {
-      reply.fail(Failures.BAD_REQUEST, "missing '" + Actions.HEADER + "' header");
-      return;
+        workflowDb = databases.get("workflow");
+        // Where the Python implementation kept them, unless the config gives them a database of their own.
+        agentDb = databases.getOrDefault("agent_versions", workflowDb);
+        workflows = new WorkflowRepository(config.limits());
+        articles = new ArticleRepository(config.limits());
+        alerts = new AlertRepository(config.limits());
+        agents = new AgentRepository(config.limits());
+        health = new StoreHealth(vertx, databases);
+        LocalJsonCodec.register(vertx);
+        consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
+        consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
+        consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
+        consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
+        consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .onFailure(err -> closeDatabases()); // Vert.x does not call stop() after a failed start
     }
-    Object body = msg.body();
-    if (body != null && !(body instanceof JsonObject)) {
-      reply.fail(Failures.BAD_REQUEST, "the body must be a JSON object");
-      return;
-    }
-    try {
-      handler.handle(action, body == null ? new JsonObject() : (JsonObject) body, reply);
-    } catch (StoreException e) {
-      reply.fail(e.code(), e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "store request '" + action + "' failed", e);
-      reply.fail(Failures.INTERNAL, "internal error");
-    }
-  }
 
-  private static void unknownAction(String action, Reply reply) {
-    reply.fail(Failures.BAD_REQUEST, "unknown action '" + action + "'");
-  }
-
-  private static final DeliveryOptions REPLY = LocalJsonCodec.options();
-
-  private record MessageReply(Message<Object> msg) implements Reply {
-    @Override
-    public void ok(JsonObject body) {
-      msg.reply(body, REPLY);
+    /** Closes every database at once: each may take its writer's flush and a checkpoint. */
+    private void closeDatabases() {
+        if (health != null) {
+            health.close();
+        }
+        List<Thread> closers = new ArrayList<>();
+        databases.forEach((name, db) -> {
+            Thread t = new Thread(db::close, "agentstore-close-" + name);
+            t.start();
+            closers.add(t);
+        });
+        for (Thread t : closers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        databases.clear();
     }
 
     @Override
-    public void fail(int code, String message) {
-      msg.fail(code, message);
+    public Future<?> stop() {
+        return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+                .eventually(() -> {
+                    closeDatabases();
+                    return Future.succeededFuture();
+                });
     }
-  }
+
+    private void onWorkflows(Message<Object> msg) {
+        dispatch(msg, (action, body, reply) -> {
+            switch (action) {
+                case Actions.CREATE -> workflowDb.write(workflows.create(body), reply);
+                case Actions.UPDATE -> workflowDb.write(workflows.update(body), reply);
+                case Actions.GET -> workflowDb.read(workflows.get(body), reply);
+                case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
+                case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
+                default -> unknownAction(action, reply);
+            }
+        });
+    }
+
+    private void onArticles(Message<Object> msg) {
+        dispatch(msg, (action, body, reply) -> {
+            switch (action) {
+                case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
+                case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
+                case Actions.GET -> workflowDb.read(articles.get(body), reply);
+                case Actions.LIST -> workflowDb.read(articles.list(body), reply);
+                default -> unknownAction(action, reply);
+            }
+        });
+    }
+
+    private void onAlerts(Message<Object> msg) {
+        dispatch(msg, (action, body, reply) -> {
+            switch (action) {
+                case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
+                case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
+                case Actions.GET -> workflowDb.read(alerts.get(body), reply);
+                case Actions.LIST -> workflowDb.read(alerts.list(body), reply);
+                default -> unknownAction(action, reply);
+            }
+        });
+    }
+
+    private void onAgents(Message<Object> msg) {
+        dispatch(msg, (action, body, reply) -> {
+            switch (action) {
+                case Actions.CREATE -> agentDb.write(agents.create(body), reply);
+                case Actions.SET_ACTIVE -> agentDb.write(agents.setActive(body), reply);
+                case Actions.GET -> agentDb.read(agents.get(body), reply);
+                case Actions.GET_LATEST -> agentDb.read(agents.latest(body), reply);
+                case Actions.LIST_VERSIONS -> agentDb.read(agents.listVersions(body), reply);
+                case Actions.LIST -> agentDb.read(agents.list(body), reply);
+                default -> unknownAction(action, reply);
+            }
+        });
+    }
+
+    private void onStore(Message<Object> msg) {
+        dispatch(msg, (action, body, reply) -> {
+            switch (action) {
+                case Actions.HEALTH -> health.check().onComplete(ar -> reply.ok(ar.result()));
+                case Actions.STATS -> {
+                    JsonObject stats = new JsonObject();
+                    databases.forEach((name, db) -> stats.put(name, db.stats()));
+                    reply.ok(new JsonObject().put("databases", stats));
+                }
+                default -> unknownAction(action, reply);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        void handle(String action, JsonObject body, Reply reply);
+    }
+
+    /** Every path ends in a reply or a failure with a code: an unanswered request only fails at its timeout. */
+    private static void dispatch(Message<Object> msg, Handler handler) {
+        Reply reply = new MessageReply(msg);
+        String action = msg.headers().get(Actions.HEADER);
+        if (action == null) {
+            reply.fail(Failures.BAD_REQUEST, "missing '" + Actions.HEADER + "' header");
+            return;
+        }
+        Object body = msg.body();
+        if (body != null && !(body instanceof JsonObject)) {
+            reply.fail(Failures.BAD_REQUEST, "the body must be a JSON object");
+            return;
+        }
+        try {
+            handler.handle(action, body == null ? new JsonObject() : (JsonObject) body, reply);
+        } catch (StoreException e) {
+            reply.fail(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "store request '" + action + "' failed", e);
+            reply.fail(Failures.INTERNAL, "internal error");
+        }
+    }
+
+    private static void unknownAction(String action, Reply reply) {
+        reply.fail(Failures.BAD_REQUEST, "unknown action '" + action + "'");
+    }
+
+    private static final DeliveryOptions REPLY = LocalJsonCodec.options();
+
+    private record MessageReply(Message<Object> msg) implements Reply {
+        @Override
+        public void ok(JsonObject body) {
+            msg.reply(body, REPLY);
+        }
+
+        @Override
+        public void fail(int code, String message) {
+            msg.fail(code, message);
+        }
+    }
 }

@@ -10,12 +10,12 @@ import java.time.format.DateTimeFormatter;
  * {@code 2025-11-28T03:50:52.611432}, local time) and are returned as stored.
  */
 public final class Timestamps {
-  private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter FORMAT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-  private Timestamps() {}
+    private Timestamps() {}
 
-  public static String now() {
-    return FORMAT.format(Instant.now());
-  }
+    public static String now() {
+        return FORMAT.format(Instant.now());
+    }
 }

@@ -6,5 +6,5 @@ import java.sql.SQLException;
 /** One request's statements, run on a session the caller provides (a pooled reader, or the writer). */
 @FunctionalInterface
 public interface Work {
-  JsonObject run(Session session) throws SQLException;
+    JsonObject run(Session session) throws SQLException;
 }

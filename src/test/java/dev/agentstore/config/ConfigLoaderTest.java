@@ -20,125 +20,176 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("Configuration: file, environment, system properties, validation")
 class ConfigLoaderTest {
-  static AppConfig parse(JsonObject yaml) {
-    return ConfigLoader.parse(yaml, Map.of(), new Properties());
-  }
-
-  @Test
-  @DisplayName("with nothing configured, the defaults are 127.0.0.1:8080 and data/workflow.db")
-  void defaults() {
-    AppConfig c = parse(new JsonObject());
-    assertEquals("127.0.0.1", c.http().host());
-    assertEquals(8080, c.http().port());
-    assertEquals(1 << 20, c.http().maxBodyBytes());
-    assertEquals(Path.of("data/workflow.db"), c.workflow().path());
-    assertEquals(10, c.workflow().poolSize());
-    assertEquals(20, c.workflow().maxOverflow());
-    assertEquals(30, c.workflow().poolTimeoutS());
-    assertEquals(3600, c.workflow().poolRecycleS());
-    assertEquals("FULL", c.workflow().synchronous());
-    assertTrue(c.agentVersions().isEmpty());
-    assertEquals(1000, c.limits().maxBatchItems());
-  }
-
-  @Test
-  @DisplayName("environment variables override the file, and system properties override both")
-  void overridePrecedence() {
-    JsonObject yaml = new JsonObject().put("http", new JsonObject().put("port", 9000))
-        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_size", 3)));
-    Properties props = new Properties();
-    props.setProperty("agentstore.http.port", "9002");
-    props.setProperty("unrelated.property", "x");
-    AppConfig c = ConfigLoader.parse(yaml, Map.of(
-        "AGENTSTORE_HTTP_PORT", "9001",
-        "AGENTSTORE_DATABASE_WORKFLOW_PATH", "/tmp/x.db",
-        "AGENTSTORE_DATABASE_WORKFLOW_MAX_OVERFLOW", "4",
-        "PATH", "/usr/bin"), props);
-    assertEquals(9002, c.http().port());
-    assertEquals(Path.of("/tmp/x.db"), c.workflow().path());
-    assertEquals(3, c.workflow().poolSize());
-    assertEquals(4, c.workflow().maxOverflow());
-  }
-
-  @Test
-  @DisplayName("an agent_versions section, even an empty one, configures a second database")
-  void agentVersionsSection() {
-    JsonObject yaml = new JsonObject().put("database", new JsonObject().putNull("agent_versions"));
-    AppConfig c = parse(yaml);
-    assertEquals(Path.of("data/agent_versions.db"), c.agentVersions().orElseThrow().path());
-    assertEquals(2, c.databases().size());
-    AppConfig fromEnv = ConfigLoader.parse(new JsonObject(),
-        Map.of("AGENTSTORE_DATABASE_AGENT_VERSIONS_PATH", "/tmp/av.db"), new Properties());
-    assertEquals(Path.of("/tmp/av.db"), fromEnv.agentVersions().orElseThrow().path());
-  }
-
-  @ParameterizedTest(name = "{0}={1}")
-  @CsvSource({
-      "http.port, 70000", "http.port, abc", "http.port, -1", "http.max_body_bytes, 10",
-      "database.workflow.pool_size, 0", "database.workflow.pool_timeout, 0", "database.workflow.synchronous, OFF",
-      "database.workflow.max_overflow, 1000", "database.workflow.pool_recycle, 0", "database.workflow.idle_timeout_s, 0",
-      "database.workflow.leak_threshold_s, -1", "limits.max_batch_items, 0"})
-  @DisplayName("an out-of-range or mistyped value is refused with a message naming the key and the value")
-  void badValuesNameTheKey(String key, String value) {
-    Properties props = new Properties();
-    props.setProperty("agentstore." + key, value);
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of(), props));
-    assertTrue(e.getMessage().startsWith(key), e.getMessage());
-    assertTrue(e.getMessage().toUpperCase().contains(value.toUpperCase()), e.getMessage());
-  }
-
-  @Test
-  @DisplayName("unknown keys in the file, the environment or properties are refused, not ignored")
-  void unknownKeysAreRefused() {
-    assertTrue(assertThrows(ConfigException.class, () -> parse(new JsonObject().put("http", new JsonObject().put("prot", 1))))
-        .getMessage().contains("http.prot"));
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of("AGENTSTORE_HTTP_PROT", "1"), new Properties()))
-        .getMessage().contains("AGENTSTORE_HTTP_PROT"));
-    Properties props = new Properties();
-    props.setProperty("agentstore.database.workflow.size", "1");
-    assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of(), props));
-  }
-
-  @Test
-  @DisplayName("a pool_timeout of half http.request_timeout_ms is refused: a read could time out before the store's 503")
-  void poolTimeoutMustBeShorterThanRequestTimeout() {
-    assertEquals(3, parse(new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 7000))
-        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3)))).workflow().poolTimeoutS());
-    JsonObject yaml = new JsonObject().put("http", new JsonObject().put("request_timeout_ms", 6000))
-        .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3)));
-    ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
-    assertTrue(e.getMessage().contains("pool_timeout") && e.getMessage().contains("request_timeout_ms"), e.getMessage());
-  }
-
-  @Test
-  @DisplayName("the same file for workflow and agent_versions is refused")
-  void sameFileTwiceIsRefused() {
-    JsonObject yaml = new JsonObject().put("database", new JsonObject()
-        .put("workflow", new JsonObject().put("path", "data/a.db"))
-        .put("agent_versions", new JsonObject().put("path", "data/./a.db")));
-    assertThrows(ConfigException.class, () -> parse(yaml));
-  }
-
-  @Test
-  @DisplayName("the shipped conf/config.yaml loads and states the defaults; a malformed file or a missing --config file is an error")
-  void yamlFiles(@TempDir Path dir) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      AppConfig shipped = ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      assertEquals(ConfigLoader.parse(new JsonObject(), System.getenv(), new Properties()), shipped);
-      Path bad = dir.resolve("bad.yaml");
-      Files.writeString(bad, "http:\n  port: [1, 2\n");
-      Exception e = assertThrows(Exception.class, () -> ConfigLoader.load(vertx, bad, true)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof ConfigException, e.toString());
-      assertThrows(Exception.class, () -> ConfigLoader.load(vertx, dir.resolve("none.yaml"), true)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      AppConfig absent = ConfigLoader.load(vertx, dir.resolve("none.yaml"), false)
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      assertFalse(absent.agentVersions().isPresent());
-    } finally {
-      vertx.close();
+    static AppConfig parse(JsonObject yaml) {
+        return ConfigLoader.parse(yaml, Map.of(), new Properties());
     }
-  }
+
+    @Test
+    @DisplayName("with nothing configured, the defaults are 127.0.0.1:8080 and data/workflow.db")
+    void defaults() {
+        AppConfig c = parse(new JsonObject());
+        assertEquals("127.0.0.1", c.http().host());
+        assertEquals(8080, c.http().port());
+        assertEquals(1 << 20, c.http().maxBodyBytes());
+        assertEquals(Path.of("data/workflow.db"), c.workflow().path());
+        assertEquals(10, c.workflow().poolSize());
+        assertEquals(20, c.workflow().maxOverflow());
+        assertEquals(30, c.workflow().poolTimeoutS());
+        assertEquals(3600, c.workflow().poolRecycleS());
+        assertEquals("FULL", c.workflow().synchronous());
+        assertTrue(c.agentVersions().isEmpty());
+        assertEquals(1000, c.limits().maxBatchItems());
+    }
+
+    @Test
+    @DisplayName("environment variables override the file, and system properties override both")
+    void overridePrecedence() {
+        JsonObject yaml = new JsonObject()
+                .put("http", new JsonObject().put("port", 9000))
+                .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_size", 3)));
+        Properties props = new Properties();
+        props.setProperty("agentstore.http.port", "9002");
+        props.setProperty("unrelated.property", "x");
+        AppConfig c = ConfigLoader.parse(
+                yaml,
+                Map.of(
+                        "AGENTSTORE_HTTP_PORT", "9001",
+                        "AGENTSTORE_DATABASE_WORKFLOW_PATH", "/tmp/x.db",
+                        "AGENTSTORE_DATABASE_WORKFLOW_MAX_OVERFLOW", "4",
+                        "PATH", "/usr/bin"),
+                props);
+        assertEquals(9002, c.http().port());
+        assertEquals(Path.of("/tmp/x.db"), c.workflow().path());
+        assertEquals(3, c.workflow().poolSize());
+        assertEquals(4, c.workflow().maxOverflow());
+    }
+
+    @Test
+    @DisplayName("an agent_versions section, even an empty one, configures a second database")
+    void agentVersionsSection() {
+        JsonObject yaml = new JsonObject().put("database", new JsonObject().putNull("agent_versions"));
+        AppConfig c = parse(yaml);
+        assertEquals(
+                Path.of("data/agent_versions.db"),
+                c.agentVersions().orElseThrow().path());
+        assertEquals(2, c.databases().size());
+        AppConfig fromEnv = ConfigLoader.parse(
+                new JsonObject(), Map.of("AGENTSTORE_DATABASE_AGENT_VERSIONS_PATH", "/tmp/av.db"), new Properties());
+        assertEquals(
+                Path.of("/tmp/av.db"), fromEnv.agentVersions().orElseThrow().path());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "http.port, 70000",
+        "http.port, abc",
+        "http.port, -1",
+        "http.max_body_bytes, 10",
+        "database.workflow.pool_size, 0",
+        "database.workflow.pool_timeout, 0",
+        "database.workflow.synchronous, OFF",
+        "database.workflow.max_overflow, 1000",
+        "database.workflow.pool_recycle, 0",
+        "database.workflow.idle_timeout_s, 0",
+        "database.workflow.leak_threshold_s, -1",
+        "limits.max_batch_items, 0"
+    })
+    @DisplayName("an out-of-range or mistyped value is refused with a message naming the key and the value")
+    void badValuesNameTheKey(String key, String value) {
+        Properties props = new Properties();
+        props.setProperty("agentstore." + key, value);
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of(), props));
+        assertTrue(e.getMessage().startsWith(key), e.getMessage());
+        assertTrue(e.getMessage().toUpperCase().contains(value.toUpperCase()), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("unknown keys in the file, the environment or properties are refused, not ignored")
+    void unknownKeysAreRefused() {
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> parse(new JsonObject().put("http", new JsonObject().put("prot", 1))))
+                .getMessage()
+                .contains("http.prot"));
+        assertTrue(assertThrows(
+                        ConfigException.class,
+                        () -> ConfigLoader.parse(
+                                new JsonObject(), Map.of("AGENTSTORE_HTTP_PROT", "1"), new Properties()))
+                .getMessage()
+                .contains("AGENTSTORE_HTTP_PROT"));
+        Properties props = new Properties();
+        props.setProperty("agentstore.database.workflow.size", "1");
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(new JsonObject(), Map.of(), props));
+    }
+
+    @Test
+    @DisplayName(
+            "a pool_timeout of half http.request_timeout_ms is refused: a read could time out before the store's 503")
+    void poolTimeoutMustBeShorterThanRequestTimeout() {
+        assertEquals(
+                3,
+                parse(new JsonObject()
+                                .put("http", new JsonObject().put("request_timeout_ms", 7000))
+                                .put(
+                                        "database",
+                                        new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3))))
+                        .workflow()
+                        .poolTimeoutS());
+        JsonObject yaml = new JsonObject()
+                .put("http", new JsonObject().put("request_timeout_ms", 6000))
+                .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 3)));
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml));
+        assertTrue(
+                e.getMessage().contains("pool_timeout") && e.getMessage().contains("request_timeout_ms"),
+                e.getMessage());
+    }
+
+    @Test
+    @DisplayName("the same file for workflow and agent_versions is refused")
+    void sameFileTwiceIsRefused() {
+        JsonObject yaml = new JsonObject()
+                .put(
+                        "database",
+                        new JsonObject()
+                                .put("workflow", new JsonObject().put("path", "data/a.db"))
+                                .put("agent_versions", new JsonObject().put("path", "data/./a.db")));
+        assertThrows(ConfigException.class, () -> parse(yaml));
+    }
+
+    @Test
+    @DisplayName(
+            "the shipped conf/config.yaml loads and states the defaults; a malformed file or a missing --config file is an error")
+    void yamlFiles(@TempDir Path dir) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            AppConfig shipped = ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(ConfigLoader.parse(new JsonObject(), System.getenv(), new Properties()), shipped);
+            Path bad = dir.resolve("bad.yaml");
+            Files.writeString(bad, "http:\n  port: [1, 2\n");
+            Exception e = assertThrows(
+                    Exception.class,
+                    () -> ConfigLoader.load(vertx, bad, true)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof ConfigException, e.toString());
+            assertThrows(
+                    Exception.class,
+                    () -> ConfigLoader.load(vertx, dir.resolve("none.yaml"), true)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS));
+            AppConfig absent = ConfigLoader.load(vertx, dir.resolve("none.yaml"), false)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertFalse(absent.agentVersions().isPresent());
+        } finally {
+            vertx.close();
+        }
+    }
 }

@@ -18,63 +18,91 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The alert endpoints (/api/alerts)")
 class AlertRoutesTest {
-  @TempDir static Path dir;
-  static TestServer server;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(dir);
-  }
+    static TestServer server;
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+    }
 
-  @Test
-  @DisplayName("POST creates an alert: 201, its Location, and GET there returns it")
-  void createsAndGets() {
-    var r = server.send(HttpMethod.POST, "/api/alerts",
-        new JsonObject().put("title", "AI").put("message", "AI mentioned").put("source_url", "https://web.example/ai"));
-    JsonObject created = json(201, r);
-    assertEquals("created", created.getString("status"));
-    long id = created.getLong("id");
-    assertEquals("/api/alerts/" + id, r.getHeader("Location"));
-    assertEquals(created.getJsonObject("alert"), json(200, server.get(r.getHeader("Location"))));
-  }
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
 
-  @Test
-  @DisplayName("POST {alerts: [...]} creates a batch: 201 with the new ids in order")
-  void createsBatch() {
-    JsonObject reply = json(201, server.send(HttpMethod.POST, "/api/alerts", new JsonObject().put("alerts",
-        new JsonArray().add(new JsonObject().put("title", "one")).add(new JsonObject().put("title", "two")))));
-    JsonArray ids = reply.getJsonArray("inserted");
-    assertEquals(2, ids.size());
-    assertEquals("two", json(200, server.get("/api/alerts/" + ids.getLong(1))).getString("title"));
-    JsonObject newest = json(200, server.get("/api/alerts?limit=2"));
-    assertEquals(ids.getLong(1), newest.getJsonArray("alerts").getJsonObject(0).getLong("id"));
-    assertEquals(ids.getLong(0), newest.getJsonArray("alerts").getJsonObject(1).getLong("id"));
-  }
+    @Test
+    @DisplayName("POST creates an alert: 201, its Location, and GET there returns it")
+    void createsAndGets() {
+        var r = server.send(
+                HttpMethod.POST,
+                "/api/alerts",
+                new JsonObject()
+                        .put("title", "AI")
+                        .put("message", "AI mentioned")
+                        .put("source_url", "https://web.example/ai"));
+        JsonObject created = json(201, r);
+        assertEquals("created", created.getString("status"));
+        long id = created.getLong("id");
+        assertEquals("/api/alerts/" + id, r.getHeader("Location"));
+        assertEquals(created.getJsonObject("alert"), json(200, server.get(r.getHeader("Location"))));
+    }
 
-  @Test
-  @DisplayName("a batch with one invalid item answers 400 naming it")
-  void invalidItemIsNamed() {
-    String detail = problem(400, server.send(HttpMethod.POST, "/api/alerts", new JsonObject().put("alerts",
-        new JsonArray().add(new JsonObject().put("title", "ok")).add(new JsonObject().put("message", "no title")))));
-    assertEquals("alerts[1]: 'title' is required", detail);
-  }
+    @Test
+    @DisplayName("POST {alerts: [...]} creates a batch: 201 with the new ids in order")
+    void createsBatch() {
+        JsonObject reply = json(
+                201,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/alerts",
+                        new JsonObject()
+                                .put(
+                                        "alerts",
+                                        new JsonArray()
+                                                .add(new JsonObject().put("title", "one"))
+                                                .add(new JsonObject().put("title", "two")))));
+        JsonArray ids = reply.getJsonArray("inserted");
+        assertEquals(2, ids.size());
+        assertEquals(
+                "two", json(200, server.get("/api/alerts/" + ids.getLong(1))).getString("title"));
+        JsonObject newest = json(200, server.get("/api/alerts?limit=2"));
+        assertEquals(
+                ids.getLong(1), newest.getJsonArray("alerts").getJsonObject(0).getLong("id"));
+        assertEquals(
+                ids.getLong(0), newest.getJsonArray("alerts").getJsonObject(1).getLong("id"));
+    }
 
-  @Test
-  @DisplayName("GET of an unknown id answers 404, of an id that is not a number 400")
-  void badIds() {
-    problem(404, server.get("/api/alerts/987654"));
-    assertTrue(problem(400, server.get("/api/alerts/abc")).contains("abc"));
-  }
+    @Test
+    @DisplayName("a batch with one invalid item answers 400 naming it")
+    void invalidItemIsNamed() {
+        String detail = problem(
+                400,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/alerts",
+                        new JsonObject()
+                                .put(
+                                        "alerts",
+                                        new JsonArray()
+                                                .add(new JsonObject().put("title", "ok"))
+                                                .add(new JsonObject().put("message", "no title")))));
+        assertEquals("alerts[1]: 'title' is required", detail);
+    }
 
-  @Test
-  @DisplayName("GET /api/alerts refuses an unknown parameter and a bad page with 400")
-  void badQueries() {
-    problem(400, server.get("/api/alerts?url=x"));
-    problem(400, server.get("/api/alerts?limit=5000"));
-  }
+    @Test
+    @DisplayName("GET of an unknown id answers 404, of an id that is not a number 400")
+    void badIds() {
+        problem(404, server.get("/api/alerts/987654"));
+        assertTrue(problem(400, server.get("/api/alerts/abc")).contains("abc"));
+    }
+
+    @Test
+    @DisplayName("GET /api/alerts refuses an unknown parameter and a bad page with 400")
+    void badQueries() {
+        problem(400, server.get("/api/alerts?url=x"));
+        problem(400, server.get("/api/alerts?limit=5000"));
+    }
 }

@@ -13,52 +13,77 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Where agent versions live: their own database when configured, else the workflow database")
 class SeveralDatabasesTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  static void writeOneOfEach(TestServer server) {
-    await(server.store.saveAgentVersion(new JsonObject().put("agent_name", "placed").put("version", "1").put("code", "c")));
-    await(server.store.createWorkflow(new JsonObject().put("workflow_name", "placed")));
-    await(server.store.createArticle(new JsonObject().put("id", "placed").put("url", "https://placed.example")));
-    await(server.store.createAlert(new JsonObject().put("title", "placed")));
-  }
-
-  static long count(Path db, String table) {
-    return SqliteFiles.number(db, "SELECT count(*) FROM " + table);
-  }
-
-  @Test
-  @DisplayName("with database.agent_versions, agent versions land in that file and everything else in the workflow file")
-  void agentVersionsInTheirOwnDatabase() {
-    Path agentsDb = dir.resolve("agents").resolve("agent_versions.db");
-    try (TestServer server = TestServer.start(dir, new JsonObject().put("database", new JsonObject()
-        .put("agent_versions", new JsonObject().put("path", agentsDb.toString()).put("pool_size", 2))))) {
-      writeOneOfEach(server);
-      assertEquals("c", await(server.store.getAgentVersion("placed", "1")).getString("code"));
-      assertEquals("1", await(server.store.latestAgentVersion("placed")).getString("version"));
-      assertEquals(1, count(agentsDb, "agent_versions"));
-      assertEquals(0, count(server.workflowDb(), "agent_versions"));
-      assertEquals(1, count(server.workflowDb(), "workflow_states"));
-      assertEquals(1, count(server.workflowDb(), "articles"));
-      assertEquals(1, count(server.workflowDb(), "alerts"));
-      assertEquals(0, count(agentsDb, "workflow_states") + count(agentsDb, "articles") + count(agentsDb, "alerts"));
-      JsonObject health = await(server.store.health());
-      assertEquals("healthy", health.getJsonObject("databases").getJsonObject("agent_versions").getString("status"));
-      assertEquals("healthy", health.getJsonObject("databases").getJsonObject("workflow").getString("status"));
-      JsonObject stats = await(server.store.stats()).getJsonObject("databases");
-      assertEquals(1, stats.getJsonObject("agent_versions").getJsonObject("writer").getLong("rows_written"));
-      assertEquals("wal", SqliteFiles.text(agentsDb, "PRAGMA journal_mode"));
-      assertEquals("wal", SqliteFiles.text(server.workflowDb(), "PRAGMA journal_mode"));
+    static void writeOneOfEach(TestServer server) {
+        await(server.store.saveAgentVersion(
+                new JsonObject().put("agent_name", "placed").put("version", "1").put("code", "c")));
+        await(server.store.createWorkflow(new JsonObject().put("workflow_name", "placed")));
+        await(server.store.createArticle(new JsonObject().put("id", "placed").put("url", "https://placed.example")));
+        await(server.store.createAlert(new JsonObject().put("title", "placed")));
     }
-  }
 
-  @Test
-  @DisplayName("without database.agent_versions, agent versions land in the workflow file, as in the Python implementation")
-  void agentVersionsInTheWorkflowDatabase() {
-    try (TestServer server = TestServer.start(dir)) {
-      writeOneOfEach(server);
-      assertEquals(1, count(server.workflowDb(), "agent_versions"));
-      assertEquals(1, count(server.workflowDb(), "articles"));
-      assertEquals(1, await(server.store.stats()).getJsonObject("databases").size());
+    static long count(Path db, String table) {
+        return SqliteFiles.number(db, "SELECT count(*) FROM " + table);
     }
-  }
+
+    @Test
+    @DisplayName(
+            "with database.agent_versions, agent versions land in that file and everything else in the workflow file")
+    void agentVersionsInTheirOwnDatabase() {
+        Path agentsDb = dir.resolve("agents").resolve("agent_versions.db");
+        try (TestServer server = TestServer.start(
+                dir,
+                new JsonObject()
+                        .put(
+                                "database",
+                                new JsonObject()
+                                        .put(
+                                                "agent_versions",
+                                                new JsonObject()
+                                                        .put("path", agentsDb.toString())
+                                                        .put("pool_size", 2))))) {
+            writeOneOfEach(server);
+            assertEquals("c", await(server.store.getAgentVersion("placed", "1")).getString("code"));
+            assertEquals("1", await(server.store.latestAgentVersion("placed")).getString("version"));
+            assertEquals(1, count(agentsDb, "agent_versions"));
+            assertEquals(0, count(server.workflowDb(), "agent_versions"));
+            assertEquals(1, count(server.workflowDb(), "workflow_states"));
+            assertEquals(1, count(server.workflowDb(), "articles"));
+            assertEquals(1, count(server.workflowDb(), "alerts"));
+            assertEquals(
+                    0, count(agentsDb, "workflow_states") + count(agentsDb, "articles") + count(agentsDb, "alerts"));
+            JsonObject health = await(server.store.health());
+            assertEquals(
+                    "healthy",
+                    health.getJsonObject("databases")
+                            .getJsonObject("agent_versions")
+                            .getString("status"));
+            assertEquals(
+                    "healthy",
+                    health.getJsonObject("databases").getJsonObject("workflow").getString("status"));
+            JsonObject stats = await(server.store.stats()).getJsonObject("databases");
+            assertEquals(
+                    1,
+                    stats.getJsonObject("agent_versions")
+                            .getJsonObject("writer")
+                            .getLong("rows_written"));
+            assertEquals("wal", SqliteFiles.text(agentsDb, "PRAGMA journal_mode"));
+            assertEquals("wal", SqliteFiles.text(server.workflowDb(), "PRAGMA journal_mode"));
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "without database.agent_versions, agent versions land in the workflow file, as in the Python implementation")
+    void agentVersionsInTheWorkflowDatabase() {
+        try (TestServer server = TestServer.start(dir)) {
+            writeOneOfEach(server);
+            assertEquals(1, count(server.workflowDb(), "agent_versions"));
+            assertEquals(1, count(server.workflowDb(), "articles"));
+            assertEquals(
+                    1, await(server.store.stats()).getJsonObject("databases").size());
+        }
+    }
 }

@@ -9,14 +9,14 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /** Assertions on event-bus replies. */
 public final class Bus {
-  private Bus() {}
+    private Bus() {}
 
-  /** Asserts that {@code f} fails with a recipient failure of {@code code}; returns its message. */
-  public static String failsWith(int code, Future<?> f) {
-    RuntimeException e = assertThrows(RuntimeException.class, () -> TestServer.await(f));
-    ReplyException re = e instanceof ReplyException r ? r : (ReplyException) e.getCause();
-    assertEquals(ReplyFailure.RECIPIENT_FAILURE, re.failureType(), re.toString());
-    assertEquals(code, re.failureCode(), re.getMessage());
-    return re.getMessage();
-  }
+    /** Asserts that {@code f} fails with a recipient failure of {@code code}; returns its message. */
+    public static String failsWith(int code, Future<?> f) {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> TestServer.await(f));
+        ReplyException re = e instanceof ReplyException r ? r : (ReplyException) e.getCause();
+        assertEquals(ReplyFailure.RECIPIENT_FAILURE, re.failureType(), re.toString());
+        assertEquals(code, re.failureCode(), re.getMessage());
+        return re.getMessage();
+    }
 }

@@ -10,15 +10,15 @@ import java.util.function.Supplier;
  * actions, tests wait on the action's future instead.
  */
 public final class Eventually {
-  private Eventually() {}
+    private Eventually() {}
 
-  public static void await(String what, Duration timeout, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    public static void await(String what, Duration timeout, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
     }
-  }
 }

@@ -5,7 +5,6 @@ import dev.agentstore.config.LimitsConfig;
 import dev.agentstore.store.Fields;
 import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
-import dev.agentstore.store.Session;
 import dev.agentstore.store.StoreException;
 import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
@@ -22,150 +21,168 @@ import java.util.Set;
  * public method validates its request at once (400 or 413) and returns the {@link Work} to run.
  */
 public final class AgentRepository {
-  private static final Set<String> CREATE_FIELDS = Set.of("agent_name", "version", "code", "description", "created_by");
-  private static final Set<String> VERSION_FIELDS = Set.of("agent_name", "version");
-  private static final Set<String> AGENT_FIELDS = Set.of("agent_name");
-  private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("agent_name", "include_code", "limit", "offset");
-  private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
-  private static final Set<String> SET_ACTIVE_FIELDS = Set.of("agent_name", "version", "is_active");
+    private static final Set<String> CREATE_FIELDS =
+            Set.of("agent_name", "version", "code", "description", "created_by");
+    private static final Set<String> VERSION_FIELDS = Set.of("agent_name", "version");
+    private static final Set<String> AGENT_FIELDS = Set.of("agent_name");
+    private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("agent_name", "include_code", "limit", "offset");
+    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
+    private static final Set<String> SET_ACTIVE_FIELDS = Set.of("agent_name", "version", "is_active");
 
-  private final LimitsConfig limits;
+    private final LimitsConfig limits;
 
-  public AgentRepository(LimitsConfig limits) {
-    this.limits = limits;
-  }
-
-  /** Write: a new, active version; replies with it, code left out. 409 when the version exists. */
-  public Work create(JsonObject body) {
-    Fields.onlyKnown(body, CREATE_FIELDS);
-    String name = agentName(body);
-    String version = version(body);
-    String code = Fields.requiredLongText(body, "code", limits.maxFieldBytes());
-    String description = Fields.optionalLongText(body, "description", limits.maxFieldBytes());
-    String createdBy = Fields.optionalText(body, "created_by", Fields.SHORT_TEXT);
-    return s -> {
-      String now = Timestamps.now();
-      PreparedStatement ps = s.prepare(AgentSql.INSERT_OR_IGNORE);
-      ps.setString(1, name);
-      ps.setString(2, version);
-      ps.setString(3, code);
-      ps.setString(4, description);
-      ps.setString(5, now);
-      ps.setString(6, createdBy);
-      if (s.update(ps) == 0) {
-        throw new StoreException(Failures.CONFLICT, "agent " + name + " already has a version " + version);
-      }
-      return new JsonObject().put("id", s.lastInsertRowid()).put("agent_name", name).put("version", version)
-          .put("description", description).put("created_at", now).put("created_by", createdBy)
-          .put("is_active", true);
-    };
-  }
-
-  /** Read: one version with its code, or 404. */
-  public Work get(JsonObject body) {
-    Fields.onlyKnown(body, VERSION_FIELDS);
-    String name = agentName(body);
-    String version = version(body);
-    return s -> {
-      PreparedStatement ps = s.prepare(AgentSql.SELECT_VERSION);
-      ps.setString(1, name);
-      ps.setString(2, version);
-      return found(Rows.first(ps, AgentRepository::withCode), name, version);
-    };
-  }
-
-  /** Read: the agent's newest active version with its code, or 404 when it has none. */
-  public Work latest(JsonObject body) {
-    Fields.onlyKnown(body, AGENT_FIELDS);
-    String name = agentName(body);
-    return s -> {
-      PreparedStatement ps = s.prepare(AgentSql.SELECT_LATEST_ACTIVE);
-      ps.setString(1, name);
-      JsonObject latest = Rows.first(ps, AgentRepository::withCode);
-      if (latest == null) {
-        throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no active version");
-      }
-      return latest;
-    };
-  }
-
-  /** Read: the agent's versions newest first, code left out unless {@code include_code}; 404 if it has none. */
-  public Work listVersions(JsonObject body) {
-    Fields.onlyKnown(body, LIST_VERSIONS_FIELDS);
-    String name = agentName(body);
-    boolean withCode = Boolean.TRUE.equals(Fields.optionalBoolean(body, "include_code"));
-    Page page = Page.of(body);
-    return s -> {
-      PreparedStatement ps = page.bind(s.prepare(withCode ? AgentSql.LIST_VERSIONS_WITH_CODE : AgentSql.LIST_VERSIONS), 2);
-      ps.setString(1, name);
-      JsonArray versions = Rows.all(ps, withCode ? AgentRepository::withCode : AgentRepository::withoutCode);
-      if (versions.isEmpty()) {
-        PreparedStatement exists = s.prepare(AgentSql.AGENT_EXISTS);
-        exists.setString(1, name);
-        if (!Rows.exists(exists)) {
-          throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no versions");
-        }
-      }
-      return page.reply("versions", versions).put("agent_name", name);
-    };
-  }
-
-  /** Read: agents by name, each with its number of versions and its latest (newest active) version. */
-  public Work list(JsonObject body) {
-    Fields.onlyKnown(body, LIST_FIELDS);
-    Page page = Page.of(body);
-    return s -> page.reply("agents", Rows.all(page.bind(s.prepare(AgentSql.LIST_AGENTS), 1), rs -> new JsonObject()
-        .put("agent_name", rs.getString(1)).put("version_count", rs.getLong(2)).put("latest_version", rs.getString(3))));
-  }
-
-  /** Write: activates or deactivates one version; replies with it, code left out; 404 if it does not exist. */
-  public Work setActive(JsonObject body) {
-    Fields.onlyKnown(body, SET_ACTIVE_FIELDS);
-    String name = agentName(body);
-    String version = version(body);
-    boolean active = Fields.requiredBoolean(body, "is_active");
-    return s -> {
-      PreparedStatement ps = s.prepare(AgentSql.SET_ACTIVE);
-      ps.setInt(1, active ? 1 : 0);
-      ps.setString(2, name);
-      ps.setString(3, version);
-      if (s.update(ps) == 0) {
-        throw notFound(name, version);
-      }
-      PreparedStatement select = s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE);
-      select.setString(1, name);
-      select.setString(2, version);
-      return found(Rows.first(select, AgentRepository::withoutCode), name, version);
-    };
-  }
-
-  private static String agentName(JsonObject body) {
-    return Fields.requiredText(body, "agent_name", Fields.SHORT_TEXT);
-  }
-
-  private static String version(JsonObject body) {
-    return Fields.requiredText(body, "version", Fields.SHORT_TEXT);
-  }
-
-  private static JsonObject found(JsonObject row, String name, String version) {
-    if (row == null) {
-      throw notFound(name, version);
+    public AgentRepository(LimitsConfig limits) {
+        this.limits = limits;
     }
-    return row;
-  }
 
-  private static StoreException notFound(String name, String version) {
-    return new StoreException(Failures.NOT_FOUND, "agent " + name + " has no version " + version);
-  }
+    /** Write: a new, active version; replies with it, code left out. 409 when the version exists. */
+    public Work create(JsonObject body) {
+        Fields.onlyKnown(body, CREATE_FIELDS);
+        String name = agentName(body);
+        String version = version(body);
+        String code = Fields.requiredLongText(body, "code", limits.maxFieldBytes());
+        String description = Fields.optionalLongText(body, "description", limits.maxFieldBytes());
+        String createdBy = Fields.optionalText(body, "created_by", Fields.SHORT_TEXT);
+        return s -> {
+            String now = Timestamps.now();
+            PreparedStatement ps = s.prepare(AgentSql.INSERT_OR_IGNORE);
+            ps.setString(1, name);
+            ps.setString(2, version);
+            ps.setString(3, code);
+            ps.setString(4, description);
+            ps.setString(5, now);
+            ps.setString(6, createdBy);
+            if (s.update(ps) == 0) {
+                throw new StoreException(Failures.CONFLICT, "agent " + name + " already has a version " + version);
+            }
+            return new JsonObject()
+                    .put("id", s.lastInsertRowid())
+                    .put("agent_name", name)
+                    .put("version", version)
+                    .put("description", description)
+                    .put("created_at", now)
+                    .put("created_by", createdBy)
+                    .put("is_active", true);
+        };
+    }
 
-  /** is_active is true only for 1, as the latest-version query reads it; a legacy NULL reads as false. */
-  private static JsonObject withoutCode(ResultSet rs) throws SQLException {
-    return new JsonObject().put("id", rs.getLong(1)).put("agent_name", rs.getString(2)).put("version", rs.getString(3))
-        .put("description", rs.getString(4)).put("created_at", rs.getString(5)).put("created_by", rs.getString(6))
-        .put("is_active", rs.getInt(7) == 1);
-  }
+    /** Read: one version with its code, or 404. */
+    public Work get(JsonObject body) {
+        Fields.onlyKnown(body, VERSION_FIELDS);
+        String name = agentName(body);
+        String version = version(body);
+        return s -> {
+            PreparedStatement ps = s.prepare(AgentSql.SELECT_VERSION);
+            ps.setString(1, name);
+            ps.setString(2, version);
+            return found(Rows.first(ps, AgentRepository::withCode), name, version);
+        };
+    }
 
-  private static JsonObject withCode(ResultSet rs) throws SQLException {
-    return withoutCode(rs).put("code", rs.getString(8));
-  }
+    /** Read: the agent's newest active version with its code, or 404 when it has none. */
+    public Work latest(JsonObject body) {
+        Fields.onlyKnown(body, AGENT_FIELDS);
+        String name = agentName(body);
+        return s -> {
+            PreparedStatement ps = s.prepare(AgentSql.SELECT_LATEST_ACTIVE);
+            ps.setString(1, name);
+            JsonObject latest = Rows.first(ps, AgentRepository::withCode);
+            if (latest == null) {
+                throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no active version");
+            }
+            return latest;
+        };
+    }
+
+    /** Read: the agent's versions newest first, code left out unless {@code include_code}; 404 if it has none. */
+    public Work listVersions(JsonObject body) {
+        Fields.onlyKnown(body, LIST_VERSIONS_FIELDS);
+        String name = agentName(body);
+        boolean withCode = Boolean.TRUE.equals(Fields.optionalBoolean(body, "include_code"));
+        Page page = Page.of(body);
+        return s -> {
+            PreparedStatement ps =
+                    page.bind(s.prepare(withCode ? AgentSql.LIST_VERSIONS_WITH_CODE : AgentSql.LIST_VERSIONS), 2);
+            ps.setString(1, name);
+            JsonArray versions = Rows.all(ps, withCode ? AgentRepository::withCode : AgentRepository::withoutCode);
+            if (versions.isEmpty()) {
+                PreparedStatement exists = s.prepare(AgentSql.AGENT_EXISTS);
+                exists.setString(1, name);
+                if (!Rows.exists(exists)) {
+                    throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no versions");
+                }
+            }
+            return page.reply("versions", versions).put("agent_name", name);
+        };
+    }
+
+    /** Read: agents by name, each with its number of versions and its latest (newest active) version. */
+    public Work list(JsonObject body) {
+        Fields.onlyKnown(body, LIST_FIELDS);
+        Page page = Page.of(body);
+        return s -> page.reply(
+                "agents",
+                Rows.all(
+                        page.bind(s.prepare(AgentSql.LIST_AGENTS), 1),
+                        rs -> new JsonObject()
+                                .put("agent_name", rs.getString(1))
+                                .put("version_count", rs.getLong(2))
+                                .put("latest_version", rs.getString(3))));
+    }
+
+    /** Write: activates or deactivates one version; replies with it, code left out; 404 if it does not exist. */
+    public Work setActive(JsonObject body) {
+        Fields.onlyKnown(body, SET_ACTIVE_FIELDS);
+        String name = agentName(body);
+        String version = version(body);
+        boolean active = Fields.requiredBoolean(body, "is_active");
+        return s -> {
+            PreparedStatement ps = s.prepare(AgentSql.SET_ACTIVE);
+            ps.setInt(1, active ? 1 : 0);
+            ps.setString(2, name);
+            ps.setString(3, version);
+            if (s.update(ps) == 0) {
+                throw notFound(name, version);
+            }
+            PreparedStatement select = s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE);
+            select.setString(1, name);
+            select.setString(2, version);
+            return found(Rows.first(select, AgentRepository::withoutCode), name, version);
+        };
+    }
+
+    private static String agentName(JsonObject body) {
+        return Fields.requiredText(body, "agent_name", Fields.SHORT_TEXT);
+    }
+
+    private static String version(JsonObject body) {
+        return Fields.requiredText(body, "version", Fields.SHORT_TEXT);
+    }
+
+    private static JsonObject found(JsonObject row, String name, String version) {
+        if (row == null) {
+            throw notFound(name, version);
+        }
+        return row;
+    }
+
+    private static StoreException notFound(String name, String version) {
+        return new StoreException(Failures.NOT_FOUND, "agent " + name + " has no version " + version);
+    }
+
+    /** is_active is true only for 1, as the latest-version query reads it; a legacy NULL reads as false. */
+    private static JsonObject withoutCode(ResultSet rs) throws SQLException {
+        return new JsonObject()
+                .put("id", rs.getLong(1))
+                .put("agent_name", rs.getString(2))
+                .put("version", rs.getString(3))
+                .put("description", rs.getString(4))
+                .put("created_at", rs.getString(5))
+                .put("created_by", rs.getString(6))
+                .put("is_active", rs.getInt(7) == 1);
+    }
+
+    private static JsonObject withCode(ResultSet rs) throws SQLException {
+        return withoutCode(rs).put("code", rs.getString(8));
+    }
 }

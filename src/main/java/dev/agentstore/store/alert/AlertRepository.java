@@ -23,93 +23,101 @@ import java.util.Set;
  * {@link Work} to run.
  */
 public final class AlertRepository {
-  private static final Set<String> ALERT_FIELDS = Set.of("title", "message", "source_url");
-  private static final Set<String> BATCH_FIELDS = Set.of("alerts");
-  private static final Set<String> GET_FIELDS = Set.of("id");
-  private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
+    private static final Set<String> ALERT_FIELDS = Set.of("title", "message", "source_url");
+    private static final Set<String> BATCH_FIELDS = Set.of("alerts");
+    private static final Set<String> GET_FIELDS = Set.of("id");
+    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
 
-  private record Alert(String title, String message, String sourceUrl) {}
+    private record Alert(String title, String message, String sourceUrl) {}
 
-  private final LimitsConfig limits;
+    private final LimitsConfig limits;
 
-  public AlertRepository(LimitsConfig limits) {
-    this.limits = limits;
-  }
+    public AlertRepository(LimitsConfig limits) {
+        this.limits = limits;
+    }
 
-  /** Write: one alert; replies with it, id and created_at included. */
-  public Work create(JsonObject body) {
-    Alert a = parse(body);
-    return s -> {
-      String now = Timestamps.now();
-      return json(insert(s, a, now), a, now);
-    };
-  }
+    /** Write: one alert; replies with it, id and created_at included. */
+    public Work create(JsonObject body) {
+        Alert a = parse(body);
+        return s -> {
+            String now = Timestamps.now();
+            return json(insert(s, a, now), a, now);
+        };
+    }
 
-  /**
-   * Write: every alert of {@code {alerts: [...]}}, in one request, so in one transaction or savepoint:
-   * all of it commits or none. Replies {@code {inserted: [ids], ignored: []}}, ids in the batch's order.
-   */
-  public Work createBatch(JsonObject body) {
-    Fields.onlyKnown(body, BATCH_FIELDS);
-    List<Alert> batch = Fields.items(body, "alerts", limits.maxBatchItems(), this::parse);
-    return s -> {
-      String now = Timestamps.now();
-      JsonArray inserted = new JsonArray();
-      for (Alert a : batch) {
-        inserted.add(insert(s, a, now));
-      }
-      return new JsonObject().put("inserted", inserted).put("ignored", new JsonArray());
-    };
-  }
+    /**
+     * Write: every alert of {@code {alerts: [...]}}, in one request, so in one transaction or savepoint:
+     * all of it commits or none. Replies {@code {inserted: [ids], ignored: []}}, ids in the batch's order.
+     */
+    public Work createBatch(JsonObject body) {
+        Fields.onlyKnown(body, BATCH_FIELDS);
+        List<Alert> batch = Fields.items(body, "alerts", limits.maxBatchItems(), this::parse);
+        return s -> {
+            String now = Timestamps.now();
+            JsonArray inserted = new JsonArray();
+            for (Alert a : batch) {
+                inserted.add(insert(s, a, now));
+            }
+            return new JsonObject().put("inserted", inserted).put("ignored", new JsonArray());
+        };
+    }
 
-  /** Read: one alert, or 404. */
-  public Work get(JsonObject body) {
-    Fields.onlyKnown(body, GET_FIELDS);
-    long id = Fields.requiredLong(body, "id");
-    return s -> {
-      PreparedStatement ps = s.prepare(AlertSql.SELECT_BY_ID);
-      ps.setLong(1, id);
-      JsonObject alert = Rows.first(ps, AlertRepository::row);
-      if (alert == null) {
-        throw new StoreException(Failures.NOT_FOUND, "alert " + id + " does not exist");
-      }
-      return alert;
-    };
-  }
+    /** Read: one alert, or 404. */
+    public Work get(JsonObject body) {
+        Fields.onlyKnown(body, GET_FIELDS);
+        long id = Fields.requiredLong(body, "id");
+        return s -> {
+            PreparedStatement ps = s.prepare(AlertSql.SELECT_BY_ID);
+            ps.setLong(1, id);
+            JsonObject alert = Rows.first(ps, AlertRepository::row);
+            if (alert == null) {
+                throw new StoreException(Failures.NOT_FOUND, "alert " + id + " does not exist");
+            }
+            return alert;
+        };
+    }
 
-  /** Read: alerts newest first. */
-  public Work list(JsonObject body) {
-    Fields.onlyKnown(body, LIST_FIELDS);
-    Page page = Page.of(body);
-    return s -> page.reply("alerts", Rows.all(page.bind(s.prepare(AlertSql.LIST), 1), AlertRepository::row));
-  }
+    /** Read: alerts newest first. */
+    public Work list(JsonObject body) {
+        Fields.onlyKnown(body, LIST_FIELDS);
+        Page page = Page.of(body);
+        return s -> page.reply("alerts", Rows.all(page.bind(s.prepare(AlertSql.LIST), 1), AlertRepository::row));
+    }
 
-  private Alert parse(JsonObject body) {
-    Fields.onlyKnown(body, ALERT_FIELDS);
-    return new Alert(
-        Fields.requiredText(body, "title", Fields.SHORT_TEXT),
-        Fields.optionalLongText(body, "message", limits.maxFieldBytes()),
-        Fields.optionalText(body, "source_url", Fields.URL_TEXT));
-  }
+    private Alert parse(JsonObject body) {
+        Fields.onlyKnown(body, ALERT_FIELDS);
+        return new Alert(
+                Fields.requiredText(body, "title", Fields.SHORT_TEXT),
+                Fields.optionalLongText(body, "message", limits.maxFieldBytes()),
+                Fields.optionalText(body, "source_url", Fields.URL_TEXT));
+    }
 
-  private static long insert(Session s, Alert a, String now) throws SQLException {
-    PreparedStatement ps = s.prepare(AlertSql.INSERT);
-    ps.setString(1, a.title());
-    ps.setString(2, a.message());
-    ps.setString(3, a.sourceUrl());
-    ps.setString(4, now);
-    s.update(ps);
-    return s.lastInsertRowid();
-  }
+    private static long insert(Session s, Alert a, String now) throws SQLException {
+        PreparedStatement ps = s.prepare(AlertSql.INSERT);
+        ps.setString(1, a.title());
+        ps.setString(2, a.message());
+        ps.setString(3, a.sourceUrl());
+        ps.setString(4, now);
+        s.update(ps);
+        return s.lastInsertRowid();
+    }
 
-  private static JsonObject json(long id, Alert a, String createdAt) {
-    return new JsonObject().put("id", id).put("title", a.title()).put("message", a.message())
-        .put("source_url", a.sourceUrl()).put("created_at", createdAt);
-  }
+    private static JsonObject json(long id, Alert a, String createdAt) {
+        return new JsonObject()
+                .put("id", id)
+                .put("title", a.title())
+                .put("message", a.message())
+                .put("source_url", a.sourceUrl())
+                .put("created_at", createdAt);
+    }
 
-  /** Any column but id may be null in files written by the Python implementation. */
-  private static JsonObject row(ResultSet rs) throws SQLException {
-    return new JsonObject().put("id", rs.getLong(1)).put("title", rs.getString(2)).put("message", rs.getString(3))
-        .put("source_url", rs.getString(4)).put("created_at", rs.getString(5));
-  }
+    /** Any column but id may be null in files written by the Python implementation. */
+    private static JsonObject row(ResultSet rs) throws SQLException {
+        return new JsonObject()
+                .put("id", rs.getLong(1))
+                .put("title", rs.getString(2))
+                .put("message", rs.getString(3))
+                .put("source_url", rs.getString(4))
+                .put("created_at", rs.getString(5));
+    }
 }

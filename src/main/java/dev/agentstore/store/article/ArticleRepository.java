@@ -24,110 +24,118 @@ import java.util.UUID;
  * method validates its whole request at once (400 or 413) and returns the {@link Work} to run.
  */
 public final class ArticleRepository {
-  private static final Set<String> ARTICLE_FIELDS = Set.of("id", "url", "title", "content");
-  private static final Set<String> BATCH_FIELDS = Set.of("articles");
-  private static final Set<String> GET_FIELDS = Set.of("id");
-  private static final Set<String> LIST_FIELDS = Set.of("url", "limit", "offset");
+    private static final Set<String> ARTICLE_FIELDS = Set.of("id", "url", "title", "content");
+    private static final Set<String> BATCH_FIELDS = Set.of("articles");
+    private static final Set<String> GET_FIELDS = Set.of("id");
+    private static final Set<String> LIST_FIELDS = Set.of("url", "limit", "offset");
 
-  private record Article(String id, String url, String title, String content) {}
+    private record Article(String id, String url, String title, String content) {}
 
-  private final LimitsConfig limits;
+    private final LimitsConfig limits;
 
-  public ArticleRepository(LimitsConfig limits) {
-    this.limits = limits;
-  }
-
-  /** Write: one article; replies {@code {id, inserted, article}} with the article as stored. */
-  public Work create(JsonObject body) {
-    Article a = parse(body);
-    return s -> {
-      String now = Timestamps.now();
-      boolean inserted = insert(s, a, now);
-      JsonObject stored = inserted ? json(a, now) : find(s, a.id());
-      return new JsonObject().put("id", a.id()).put("inserted", inserted).put("article", stored);
-    };
-  }
-
-  /**
-   * Write: every article of {@code {articles: [...]}}, in one request, so in one transaction or savepoint:
-   * all of it commits or none. Within the batch the first of two equal ids wins.
-   */
-  public Work createBatch(JsonObject body) {
-    Fields.onlyKnown(body, BATCH_FIELDS);
-    List<Article> batch = Fields.items(body, "articles", limits.maxBatchItems(), this::parse);
-    return s -> {
-      String now = Timestamps.now();
-      JsonArray inserted = new JsonArray();
-      JsonArray ignored = new JsonArray();
-      for (Article a : batch) {
-        (insert(s, a, now) ? inserted : ignored).add(a.id());
-      }
-      return new JsonObject().put("inserted", inserted).put("ignored", ignored);
-    };
-  }
-
-  /** Read: one article, or 404. */
-  public Work get(JsonObject body) {
-    Fields.onlyKnown(body, GET_FIELDS);
-    String id = Fields.requiredText(body, "id", Fields.SHORT_TEXT);
-    return s -> find(s, id);
-  }
-
-  /** Read: articles newest first, optionally those of one exact url. */
-  public Work list(JsonObject body) {
-    Fields.onlyKnown(body, LIST_FIELDS);
-    String url = Fields.optionalText(body, "url", Fields.URL_TEXT);
-    Page page = Page.of(body);
-    return s -> {
-      PreparedStatement ps;
-      if (url == null) {
-        ps = page.bind(s.prepare(ArticleSql.LIST), 1);
-      } else {
-        ps = page.bind(s.prepare(ArticleSql.LIST_BY_URL), 2);
-        ps.setString(1, url);
-      }
-      return page.reply("articles", Rows.all(ps, ArticleRepository::row));
-    };
-  }
-
-  private Article parse(JsonObject body) {
-    Fields.onlyKnown(body, ARTICLE_FIELDS);
-    String id = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
-    return new Article(
-        id == null ? UUID.randomUUID().toString() : id,
-        Fields.requiredText(body, "url", Fields.URL_TEXT),
-        Fields.optionalLongText(body, "title", limits.maxFieldBytes()),
-        Fields.optionalLongText(body, "content", limits.maxFieldBytes()));
-  }
-
-  private static boolean insert(Session s, Article a, String now) throws SQLException {
-    PreparedStatement ps = s.prepare(ArticleSql.INSERT_OR_IGNORE);
-    ps.setString(1, a.id());
-    ps.setString(2, a.url());
-    ps.setString(3, a.title());
-    ps.setString(4, a.content());
-    ps.setString(5, now);
-    return s.update(ps) == 1;
-  }
-
-  private static JsonObject find(Session s, String id) throws SQLException {
-    PreparedStatement ps = s.prepare(ArticleSql.SELECT_BY_ID);
-    ps.setString(1, id);
-    JsonObject article = Rows.first(ps, ArticleRepository::row);
-    if (article == null) {
-      throw new StoreException(Failures.NOT_FOUND, "article " + id + " does not exist");
+    public ArticleRepository(LimitsConfig limits) {
+        this.limits = limits;
     }
-    return article;
-  }
 
-  private static JsonObject json(Article a, String createdAt) {
-    return new JsonObject().put("id", a.id()).put("url", a.url()).put("title", a.title())
-        .put("content", a.content()).put("created_at", createdAt);
-  }
+    /** Write: one article; replies {@code {id, inserted, article}} with the article as stored. */
+    public Work create(JsonObject body) {
+        Article a = parse(body);
+        return s -> {
+            String now = Timestamps.now();
+            boolean inserted = insert(s, a, now);
+            JsonObject stored = inserted ? json(a, now) : find(s, a.id());
+            return new JsonObject().put("id", a.id()).put("inserted", inserted).put("article", stored);
+        };
+    }
 
-  /** Any column may be null in files written by the Python implementation (a TEXT key, too). */
-  private static JsonObject row(ResultSet rs) throws SQLException {
-    return new JsonObject().put("id", rs.getString(1)).put("url", rs.getString(2)).put("title", rs.getString(3))
-        .put("content", rs.getString(4)).put("created_at", rs.getString(5));
-  }
+    /**
+     * Write: every article of {@code {articles: [...]}}, in one request, so in one transaction or savepoint:
+     * all of it commits or none. Within the batch the first of two equal ids wins.
+     */
+    public Work createBatch(JsonObject body) {
+        Fields.onlyKnown(body, BATCH_FIELDS);
+        List<Article> batch = Fields.items(body, "articles", limits.maxBatchItems(), this::parse);
+        return s -> {
+            String now = Timestamps.now();
+            JsonArray inserted = new JsonArray();
+            JsonArray ignored = new JsonArray();
+            for (Article a : batch) {
+                (insert(s, a, now) ? inserted : ignored).add(a.id());
+            }
+            return new JsonObject().put("inserted", inserted).put("ignored", ignored);
+        };
+    }
+
+    /** Read: one article, or 404. */
+    public Work get(JsonObject body) {
+        Fields.onlyKnown(body, GET_FIELDS);
+        String id = Fields.requiredText(body, "id", Fields.SHORT_TEXT);
+        return s -> find(s, id);
+    }
+
+    /** Read: articles newest first, optionally those of one exact url. */
+    public Work list(JsonObject body) {
+        Fields.onlyKnown(body, LIST_FIELDS);
+        String url = Fields.optionalText(body, "url", Fields.URL_TEXT);
+        Page page = Page.of(body);
+        return s -> {
+            PreparedStatement ps;
+            if (url == null) {
+                ps = page.bind(s.prepare(ArticleSql.LIST), 1);
+            } else {
+                ps = page.bind(s.prepare(ArticleSql.LIST_BY_URL), 2);
+                ps.setString(1, url);
+            }
+            return page.reply("articles", Rows.all(ps, ArticleRepository::row));
+        };
+    }
+
+    private Article parse(JsonObject body) {
+        Fields.onlyKnown(body, ARTICLE_FIELDS);
+        String id = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
+        return new Article(
+                id == null ? UUID.randomUUID().toString() : id,
+                Fields.requiredText(body, "url", Fields.URL_TEXT),
+                Fields.optionalLongText(body, "title", limits.maxFieldBytes()),
+                Fields.optionalLongText(body, "content", limits.maxFieldBytes()));
+    }
+
+    private static boolean insert(Session s, Article a, String now) throws SQLException {
+        PreparedStatement ps = s.prepare(ArticleSql.INSERT_OR_IGNORE);
+        ps.setString(1, a.id());
+        ps.setString(2, a.url());
+        ps.setString(3, a.title());
+        ps.setString(4, a.content());
+        ps.setString(5, now);
+        return s.update(ps) == 1;
+    }
+
+    private static JsonObject find(Session s, String id) throws SQLException {
+        PreparedStatement ps = s.prepare(ArticleSql.SELECT_BY_ID);
+        ps.setString(1, id);
+        JsonObject article = Rows.first(ps, ArticleRepository::row);
+        if (article == null) {
+            throw new StoreException(Failures.NOT_FOUND, "article " + id + " does not exist");
+        }
+        return article;
+    }
+
+    private static JsonObject json(Article a, String createdAt) {
+        return new JsonObject()
+                .put("id", a.id())
+                .put("url", a.url())
+                .put("title", a.title())
+                .put("content", a.content())
+                .put("created_at", createdAt);
+    }
+
+    /** Any column may be null in files written by the Python implementation (a TEXT key, too). */
+    private static JsonObject row(ResultSet rs) throws SQLException {
+        return new JsonObject()
+                .put("id", rs.getString(1))
+                .put("url", rs.getString(2))
+                .put("title", rs.getString(3))
+                .put("content", rs.getString(4))
+                .put("created_at", rs.getString(5));
+    }
 }

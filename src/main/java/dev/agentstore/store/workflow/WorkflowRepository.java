@@ -24,184 +24,202 @@ import java.util.UUID;
  * or on the writer.
  */
 public final class WorkflowRepository {
-  private static final Set<String> CREATE_FIELDS = Set.of("workflow_name", "initial_data");
-  private static final Set<String> UPDATE_FIELDS = Set.of("id", "status", "current_step", "data", "error_message");
-  private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
+    private static final Set<String> CREATE_FIELDS = Set.of("workflow_name", "initial_data");
+    private static final Set<String> UPDATE_FIELDS = Set.of("id", "status", "current_step", "data", "error_message");
+    private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
 
-  private final LimitsConfig limits;
+    private final LimitsConfig limits;
 
-  public WorkflowRepository(LimitsConfig limits) {
-    this.limits = limits;
-  }
-
-  /** Write: a new pending workflow and its first history row. */
-  public Work create(JsonObject body) {
-    Fields.onlyKnown(body, CREATE_FIELDS);
-    String name = Fields.requiredText(body, "workflow_name", Fields.SHORT_TEXT);
-    String data = Fields.optionalObject(body, "initial_data", limits.maxFieldBytes());
-    return s -> {
-      String id = UUID.randomUUID().toString();
-      String now = Timestamps.now();
-      String status = WorkflowStatus.PENDING.value();
-      PreparedStatement ps = s.prepare(WorkflowSql.INSERT);
-      ps.setString(1, id);
-      ps.setString(2, name);
-      ps.setString(3, status);
-      ps.setString(4, data);
-      ps.setString(5, now);
-      ps.setString(6, now);
-      s.update(ps);
-      appendHistory(s, id, status, null, "workflow created", now);
-      return new JsonObject()
-          .put("id", id).put("workflow_name", name).put("status", status).put("current_step", null)
-          .put("data", decode(data)).put("error_message", null)
-          .put("created_at", now).put("updated_at", now).put("completed_at", null);
-    };
-  }
-
-  /** Read: one workflow, or 404. */
-  public Work get(JsonObject body) {
-    String id = id(body);
-    return s -> find(s, id);
-  }
-
-  /**
-   * Write: changes status, step, data or error message and appends a history row. A final workflow
-   * refuses every change with 409.
-   */
-  public Work update(JsonObject body) {
-    Fields.onlyKnown(body, UPDATE_FIELDS);
-    String id = id(body);
-    String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
-    WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
-    String step = Fields.optionalText(body, "current_step", Fields.SHORT_TEXT);
-    String data = Fields.optionalObject(body, "data", limits.maxFieldBytes());
-    String error = Fields.optionalLongText(body, "error_message", limits.maxFieldBytes());
-    if (status == null && step == null && data == null && error == null) {
-      throw Fields.bad("nothing to update: give at least one of status, current_step, data, error_message");
+    public WorkflowRepository(LimitsConfig limits) {
+        this.limits = limits;
     }
-    return s -> {
-      JsonObject wf = find(s, id);
-      String current = wf.getString("status");
-      if (WorkflowStatus.isFinal(current)) {
-        throw new StoreException(Failures.CONFLICT,
-            "workflow " + id + " is " + current + ", a final status; it cannot change");
-      }
-      String now = Timestamps.now();
-      String newStatus = status == null ? current : status.value();
-      if (step != null) {
-        wf.put("current_step", step);
-      }
-      if (data != null) {
-        wf.put("data", decode(data));
-      }
-      if (error != null) {
-        wf.put("error_message", error);
-      }
-      wf.put("status", newStatus).put("updated_at", now);
-      if (status != null && status.isFinal()) {
-        wf.put("completed_at", now);
-      }
-      PreparedStatement ps = s.prepare(WorkflowSql.UPDATE);
-      ps.setString(1, newStatus);
-      ps.setString(2, wf.getString("current_step"));
-      ps.setString(3, data != null ? data : encode(wf.getValue("data")));
-      ps.setString(4, wf.getString("error_message"));
-      ps.setString(5, now);
-      ps.setString(6, wf.getString("completed_at"));
-      ps.setString(7, id);
-      s.update(ps);
-      appendHistory(s, id, newStatus, wf.getString("current_step"), error, now);
-      return wf;
-    };
-  }
 
-  /** Read: workflows newest first, optionally of one status. */
-  public Work list(JsonObject body) {
-    Fields.onlyKnown(body, LIST_FIELDS);
-    String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
-    String status = statusText == null ? null : WorkflowStatus.parse(statusText).value();
-    Page page = Page.of(body);
-    return s -> {
-      PreparedStatement ps;
-      if (status == null) {
-        ps = page.bind(s.prepare(WorkflowSql.LIST), 1);
-      } else {
-        ps = page.bind(s.prepare(WorkflowSql.LIST_BY_STATUS), 2);
-        ps.setString(1, status);
-      }
-      return page.reply("workflows", Rows.all(ps, WorkflowRepository::row));
-    };
-  }
-
-  /** Read: the history of one workflow, oldest first, or 404. */
-  public Work history(JsonObject body) {
-    String id = id(body);
-    return s -> {
-      PreparedStatement exists = s.prepare(WorkflowSql.EXISTS);
-      exists.setString(1, id);
-      if (!Rows.exists(exists)) {
-        throw notFound(id);
-      }
-      PreparedStatement ps = s.prepare(WorkflowSql.LIST_HISTORY);
-      ps.setString(1, id);
-      JsonArray rows = Rows.all(ps, rs -> new JsonObject()
-          .put("id", rs.getLong(1)).put("workflow_id", rs.getString(2)).put("status", rs.getString(3))
-          .put("step", rs.getString(4)).put("message", rs.getString(5)).put("created_at", rs.getString(6)));
-      return new JsonObject().put("workflow_id", id).put("history", rows);
-    };
-  }
-
-  private static JsonObject find(Session s, String id) throws SQLException {
-    PreparedStatement ps = s.prepare(WorkflowSql.SELECT_BY_ID);
-    ps.setString(1, id);
-    JsonObject wf = Rows.first(ps, WorkflowRepository::row);
-    if (wf == null) {
-      throw notFound(id);
+    /** Write: a new pending workflow and its first history row. */
+    public Work create(JsonObject body) {
+        Fields.onlyKnown(body, CREATE_FIELDS);
+        String name = Fields.requiredText(body, "workflow_name", Fields.SHORT_TEXT);
+        String data = Fields.optionalObject(body, "initial_data", limits.maxFieldBytes());
+        return s -> {
+            String id = UUID.randomUUID().toString();
+            String now = Timestamps.now();
+            String status = WorkflowStatus.PENDING.value();
+            PreparedStatement ps = s.prepare(WorkflowSql.INSERT);
+            ps.setString(1, id);
+            ps.setString(2, name);
+            ps.setString(3, status);
+            ps.setString(4, data);
+            ps.setString(5, now);
+            ps.setString(6, now);
+            s.update(ps);
+            appendHistory(s, id, status, null, "workflow created", now);
+            return new JsonObject()
+                    .put("id", id)
+                    .put("workflow_name", name)
+                    .put("status", status)
+                    .put("current_step", null)
+                    .put("data", decode(data))
+                    .put("error_message", null)
+                    .put("created_at", now)
+                    .put("updated_at", now)
+                    .put("completed_at", null);
+        };
     }
-    return wf;
-  }
 
-  private static void appendHistory(Session s, String id, String status, String step, String message, String now)
-      throws SQLException {
-    PreparedStatement ps = s.prepare(WorkflowSql.INSERT_HISTORY);
-    ps.setString(1, id);
-    ps.setString(2, status);
-    ps.setString(3, step);
-    ps.setString(4, message);
-    ps.setString(5, now);
-    s.update(ps);
-  }
-
-  private static JsonObject row(ResultSet rs) throws SQLException {
-    return new JsonObject()
-        .put("id", rs.getString(1)).put("workflow_name", rs.getString(2)).put("status", rs.getString(3))
-        .put("current_step", rs.getString(4)).put("data", decode(rs.getString(5)))
-        .put("error_message", rs.getString(6)).put("created_at", rs.getString(7))
-        .put("updated_at", rs.getString(8)).put("completed_at", rs.getString(9));
-  }
-
-  private static String id(JsonObject body) {
-    return Fields.requiredText(body, "id", Fields.SHORT_TEXT);
-  }
-
-  private static StoreException notFound(String id) {
-    return new StoreException(Failures.NOT_FOUND, "workflow " + id + " does not exist");
-  }
-
-  /** data is stored as JSON text; a row written by another program may hold text that is not JSON. */
-  private static Object decode(String data) {
-    if (data == null) {
-      return null;
+    /** Read: one workflow, or 404. */
+    public Work get(JsonObject body) {
+        String id = id(body);
+        return s -> find(s, id);
     }
-    try {
-      return new JsonObject(data);
-    } catch (DecodeException | ClassCastException e) {
-      return data;
-    }
-  }
 
-  private static String encode(Object data) {
-    return data instanceof JsonObject o ? o.encode() : (String) data;
-  }
+    /**
+     * Write: changes status, step, data or error message and appends a history row. A final workflow
+     * refuses every change with 409.
+     */
+    public Work update(JsonObject body) {
+        Fields.onlyKnown(body, UPDATE_FIELDS);
+        String id = id(body);
+        String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
+        WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
+        String step = Fields.optionalText(body, "current_step", Fields.SHORT_TEXT);
+        String data = Fields.optionalObject(body, "data", limits.maxFieldBytes());
+        String error = Fields.optionalLongText(body, "error_message", limits.maxFieldBytes());
+        if (status == null && step == null && data == null && error == null) {
+            throw Fields.bad("nothing to update: give at least one of status, current_step, data, error_message");
+        }
+        return s -> {
+            JsonObject wf = find(s, id);
+            String current = wf.getString("status");
+            if (WorkflowStatus.isFinal(current)) {
+                throw new StoreException(
+                        Failures.CONFLICT, "workflow " + id + " is " + current + ", a final status; it cannot change");
+            }
+            String now = Timestamps.now();
+            String newStatus = status == null ? current : status.value();
+            if (step != null) {
+                wf.put("current_step", step);
+            }
+            if (data != null) {
+                wf.put("data", decode(data));
+            }
+            if (error != null) {
+                wf.put("error_message", error);
+            }
+            wf.put("status", newStatus).put("updated_at", now);
+            if (status != null && status.isFinal()) {
+                wf.put("completed_at", now);
+            }
+            PreparedStatement ps = s.prepare(WorkflowSql.UPDATE);
+            ps.setString(1, newStatus);
+            ps.setString(2, wf.getString("current_step"));
+            ps.setString(3, data != null ? data : encode(wf.getValue("data")));
+            ps.setString(4, wf.getString("error_message"));
+            ps.setString(5, now);
+            ps.setString(6, wf.getString("completed_at"));
+            ps.setString(7, id);
+            s.update(ps);
+            appendHistory(s, id, newStatus, wf.getString("current_step"), error, now);
+            return wf;
+        };
+    }
+
+    /** Read: workflows newest first, optionally of one status. */
+    public Work list(JsonObject body) {
+        Fields.onlyKnown(body, LIST_FIELDS);
+        String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
+        String status =
+                statusText == null ? null : WorkflowStatus.parse(statusText).value();
+        Page page = Page.of(body);
+        return s -> {
+            PreparedStatement ps;
+            if (status == null) {
+                ps = page.bind(s.prepare(WorkflowSql.LIST), 1);
+            } else {
+                ps = page.bind(s.prepare(WorkflowSql.LIST_BY_STATUS), 2);
+                ps.setString(1, status);
+            }
+            return page.reply("workflows", Rows.all(ps, WorkflowRepository::row));
+        };
+    }
+
+    /** Read: the history of one workflow, oldest first, or 404. */
+    public Work history(JsonObject body) {
+        String id = id(body);
+        return s -> {
+            PreparedStatement exists = s.prepare(WorkflowSql.EXISTS);
+            exists.setString(1, id);
+            if (!Rows.exists(exists)) {
+                throw notFound(id);
+            }
+            PreparedStatement ps = s.prepare(WorkflowSql.LIST_HISTORY);
+            ps.setString(1, id);
+            JsonArray rows = Rows.all(
+                    ps,
+                    rs -> new JsonObject()
+                            .put("id", rs.getLong(1))
+                            .put("workflow_id", rs.getString(2))
+                            .put("status", rs.getString(3))
+                            .put("step", rs.getString(4))
+                            .put("message", rs.getString(5))
+                            .put("created_at", rs.getString(6)));
+            return new JsonObject().put("workflow_id", id).put("history", rows);
+        };
+    }
+
+    private static JsonObject find(Session s, String id) throws SQLException {
+        PreparedStatement ps = s.prepare(WorkflowSql.SELECT_BY_ID);
+        ps.setString(1, id);
+        JsonObject wf = Rows.first(ps, WorkflowRepository::row);
+        if (wf == null) {
+            throw notFound(id);
+        }
+        return wf;
+    }
+
+    private static void appendHistory(Session s, String id, String status, String step, String message, String now)
+            throws SQLException {
+        PreparedStatement ps = s.prepare(WorkflowSql.INSERT_HISTORY);
+        ps.setString(1, id);
+        ps.setString(2, status);
+        ps.setString(3, step);
+        ps.setString(4, message);
+        ps.setString(5, now);
+        s.update(ps);
+    }
+
+    private static JsonObject row(ResultSet rs) throws SQLException {
+        return new JsonObject()
+                .put("id", rs.getString(1))
+                .put("workflow_name", rs.getString(2))
+                .put("status", rs.getString(3))
+                .put("current_step", rs.getString(4))
+                .put("data", decode(rs.getString(5)))
+                .put("error_message", rs.getString(6))
+                .put("created_at", rs.getString(7))
+                .put("updated_at", rs.getString(8))
+                .put("completed_at", rs.getString(9));
+    }
+
+    private static String id(JsonObject body) {
+        return Fields.requiredText(body, "id", Fields.SHORT_TEXT);
+    }
+
+    private static StoreException notFound(String id) {
+        return new StoreException(Failures.NOT_FOUND, "workflow " + id + " does not exist");
+    }
+
+    /** data is stored as JSON text; a row written by another program may hold text that is not JSON. */
+    private static Object decode(String data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return new JsonObject(data);
+        } catch (DecodeException | ClassCastException e) {
+            return data;
+        }
+    }
+
+    private static String encode(Object data) {
+        return data instanceof JsonObject o ? o.encode() : (String) data;
+    }
 }

@@ -11,15 +11,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("An agent's versions and its latest active version come from an index in order: no sort")
 class AgentQueryPlanTest {
-  @Test
-  @DisplayName("versions newest first search idx_agent_versions_name_created_at; the latest active one idx_agent_versions_name_active_created_at")
-  void versionQueriesUseIndexes(@TempDir Path dir) throws Exception {
-    Path db = migrated(dir.resolve("a.db"));
-    assertIndexWalkWithoutSort(plan(db, AgentSql.SELECT_LATEST_ACTIVE, "agent"),
-        "SEARCH agent_versions USING INDEX idx_agent_versions_name_active_created_at (agent_name=? AND is_active=?)");
-    assertIndexWalkWithoutSort(plan(db, AgentSql.LIST_VERSIONS, "agent", 20, 0),
-        "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
-    assertIndexWalkWithoutSort(plan(db, AgentSql.LIST_VERSIONS_WITH_CODE, "agent", 20, 0),
-        "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
-  }
+    @Test
+    @DisplayName(
+            "versions newest first search idx_agent_versions_name_created_at; the latest active one idx_agent_versions_name_active_created_at")
+    void versionQueriesUseIndexes(@TempDir Path dir) throws Exception {
+        Path db = migrated(dir.resolve("a.db"));
+        assertIndexWalkWithoutSort(
+                plan(db, AgentSql.SELECT_LATEST_ACTIVE, "agent"),
+                "SEARCH agent_versions USING INDEX idx_agent_versions_name_active_created_at (agent_name=? AND is_active=?)");
+        assertIndexWalkWithoutSort(
+                plan(db, AgentSql.LIST_VERSIONS, "agent", 20, 0),
+                "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
+        assertIndexWalkWithoutSort(
+                plan(db, AgentSql.LIST_VERSIONS_WITH_CODE, "agent", 20, 0),
+                "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
+    }
 }

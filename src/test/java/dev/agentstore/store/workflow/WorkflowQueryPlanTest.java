@@ -1,11 +1,11 @@
 package dev.agentstore.store.workflow;
 
-import static dev.agentstore.support.SqliteFiles.exec;
-
-import dev.agentstore.support.SqliteFiles;
 import static dev.agentstore.support.QueryPlans.assertIndexWalkWithoutSort;
 import static dev.agentstore.support.QueryPlans.migrated;
 import static dev.agentstore.support.QueryPlans.plan;
+import static dev.agentstore.support.SqliteFiles.exec;
+
+import dev.agentstore.support.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,66 +17,71 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The list and history queries walk an index in order: no sort (EXPLAIN QUERY PLAN)")
 class WorkflowQueryPlanTest {
-  static Path fresh;
-  static Path analyzed;
+    static Path fresh;
+    static Path analyzed;
 
-  @BeforeAll
-  static void files(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    fresh = migrated(dir.resolve("fresh.db"));
-    analyzed = migrated(dir.resolve("analyzed.db"));
-    // With statistics (as PRAGMA optimize gathers them) the planner weighs the indexes by their data.
-    String[] statuses = {"pending", "running", "completed", "failed", "cancelled"};
-    try (Connection c = SqliteFiles.connect(analyzed)) {
-      c.setAutoCommit(false);
-      try (PreparedStatement wf = c.prepareStatement("INSERT INTO workflow_states VALUES (?, 'w', ?, NULL, NULL, NULL, ?, ?, NULL)");
-          PreparedStatement h = c.prepareStatement("INSERT INTO workflow_history (workflow_id, status, created_at) VALUES (?, ?, ?)")) {
-        for (int i = 0; i < 2_000; i++) {
-          String at = String.format("2025-11-28T03:%02d:%02d.000Z", i / 60 % 60, i % 60);
-          wf.setString(1, "wf-" + i);
-          wf.setString(2, statuses[i % statuses.length]);
-          wf.setString(3, at);
-          wf.setString(4, at);
-          wf.addBatch();
-          for (int j = 0; j < 3; j++) {
-            h.setString(1, "wf-" + i);
-            h.setString(2, statuses[j]);
-            h.setString(3, at);
-            h.addBatch();
-          }
+    @BeforeAll
+    static void files(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        fresh = migrated(dir.resolve("fresh.db"));
+        analyzed = migrated(dir.resolve("analyzed.db"));
+        // With statistics (as PRAGMA optimize gathers them) the planner weighs the indexes by their data.
+        String[] statuses = {"pending", "running", "completed", "failed", "cancelled"};
+        try (Connection c = SqliteFiles.connect(analyzed)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement wf = c.prepareStatement(
+                            "INSERT INTO workflow_states VALUES (?, 'w', ?, NULL, NULL, NULL, ?, ?, NULL)");
+                    PreparedStatement h = c.prepareStatement(
+                            "INSERT INTO workflow_history (workflow_id, status, created_at) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < 2_000; i++) {
+                    String at = String.format("2025-11-28T03:%02d:%02d.000Z", i / 60 % 60, i % 60);
+                    wf.setString(1, "wf-" + i);
+                    wf.setString(2, statuses[i % statuses.length]);
+                    wf.setString(3, at);
+                    wf.setString(4, at);
+                    wf.addBatch();
+                    for (int j = 0; j < 3; j++) {
+                        h.setString(1, "wf-" + i);
+                        h.setString(2, statuses[j]);
+                        h.setString(3, at);
+                        h.addBatch();
+                    }
+                }
+                wf.executeBatch();
+                h.executeBatch();
+            }
+            c.commit();
         }
-        wf.executeBatch();
-        h.executeBatch();
-      }
-      c.commit();
+        exec(analyzed, "ANALYZE");
     }
-    exec(analyzed, "ANALYZE");
-  }
 
-  static Path file(boolean withStatistics) {
-    return withStatistics ? analyzed : fresh;
-  }
+    static Path file(boolean withStatistics) {
+        return withStatistics ? analyzed : fresh;
+    }
 
-  @ParameterizedTest(name = "with statistics: {0}")
-  @ValueSource(booleans = {false, true})
-  @DisplayName("list by status, newest first, searches idx_workflow_status_created_at")
-  void listByStatus(boolean withStatistics) throws SQLException {
-    assertIndexWalkWithoutSort(plan(file(withStatistics), WorkflowSql.LIST_BY_STATUS, "running", 100, 0),
-        "SEARCH workflow_states USING INDEX idx_workflow_status_created_at (status=?)");
-  }
+    @ParameterizedTest(name = "with statistics: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("list by status, newest first, searches idx_workflow_status_created_at")
+    void listByStatus(boolean withStatistics) throws SQLException {
+        assertIndexWalkWithoutSort(
+                plan(file(withStatistics), WorkflowSql.LIST_BY_STATUS, "running", 100, 0),
+                "SEARCH workflow_states USING INDEX idx_workflow_status_created_at (status=?)");
+    }
 
-  @ParameterizedTest(name = "with statistics: {0}")
-  @ValueSource(booleans = {false, true})
-  @DisplayName("history, oldest first, searches idx_history_workflow_id, whose entries end in the id")
-  void history(boolean withStatistics) throws SQLException {
-    assertIndexWalkWithoutSort(plan(file(withStatistics), WorkflowSql.LIST_HISTORY, "wf-7"),
-        "SEARCH workflow_history USING INDEX idx_history_workflow_id (workflow_id=?)");
-  }
+    @ParameterizedTest(name = "with statistics: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("history, oldest first, searches idx_history_workflow_id, whose entries end in the id")
+    void history(boolean withStatistics) throws SQLException {
+        assertIndexWalkWithoutSort(
+                plan(file(withStatistics), WorkflowSql.LIST_HISTORY, "wf-7"),
+                "SEARCH workflow_history USING INDEX idx_history_workflow_id (workflow_id=?)");
+    }
 
-  @ParameterizedTest(name = "with statistics: {0}")
-  @ValueSource(booleans = {false, true})
-  @DisplayName("the unfiltered list, newest first, scans idx_workflow_created_at")
-  void listAll(boolean withStatistics) throws SQLException {
-    assertIndexWalkWithoutSort(plan(file(withStatistics), WorkflowSql.LIST, 100, 0),
-        "SCAN workflow_states USING INDEX idx_workflow_created_at");
-  }
+    @ParameterizedTest(name = "with statistics: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("the unfiltered list, newest first, scans idx_workflow_created_at")
+    void listAll(boolean withStatistics) throws SQLException {
+        assertIndexWalkWithoutSort(
+                plan(file(withStatistics), WorkflowSql.LIST, 100, 0),
+                "SCAN workflow_states USING INDEX idx_workflow_created_at");
+    }
 }
