@@ -1,4 +1,5 @@
-# Build stage: Maven with Java 17 builds the shaded jar.
+# Build stage: Maven with Java 17 builds the runnable (shaded) jar, target/agent-store.jar; the library jar beside it
+# (target/agent-store-VERSION.jar, for projects that depend on agent-store) is not needed here.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .

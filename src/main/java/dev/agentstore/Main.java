@@ -24,7 +24,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        Logging.configure();
+        Logging.install();
         if (args.length > 0 && args[0].equals("migrate")) {
             System.exit(MigrateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }

@@ -1,6 +1,7 @@
 package dev.agentstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.support.ServerProcess;
@@ -10,17 +11,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("The shaded jar, as users run it")
+@DisplayName("The jars that mvn package builds: the runnable one, as users run it, and the library one")
 class JarIT {
     static List<String> javaJar(String... args) {
         String jar = System.getProperty("agentstore.test.jar", "target/agent-store.jar");
-        List<String> cmd = new java.util.ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-jar",
@@ -66,15 +71,37 @@ class JarIT {
     }
 
     @Test
-    @DisplayName("java -jar on a fresh directory uses the embedded defaults: ./data/workflow.db")
+    @DisplayName(
+            "java -jar on a fresh directory uses the embedded defaults (./data/workflow.db) and logs one line per record")
     void jarDefaultsToDataDirectory(@TempDir Path dir) throws Exception {
         int port = ServerProcess.freePort();
         try (ServerProcess p =
                 ServerProcess.start(javaJar(), dir, Map.of("AGENTSTORE_HTTP_PORT", String.valueOf(port)))) {
-            p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
+            String ready = p.awaitLine("agent-store ready on http://127.0.0.1:" + port, 30_000);
+            assertTrue(
+                    ready.matches(
+                            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO dev\\.agentstore\\.Main - agent-store ready on .*"),
+                    "Main installs the one-line log format: " + ready);
             p.terminate();
             assertEquals(0, p.awaitExit(30_000), p.output());
         }
         assertTrue(Files.exists(dir.resolve("data").resolve("workflow.db")));
+    }
+
+    @Test
+    @DisplayName(
+            "The main artifact is the plain library jar: agent-store's classes and migrations, no dependency's class inside")
+    void libraryJarIsThin() throws Exception {
+        Path library = Path.of(Objects.requireNonNull(
+                System.getProperty("agentstore.test.library.jar"), "agentstore.test.library.jar (set by failsafe)"));
+        try (JarFile jar = new JarFile(library.toFile())) {
+            assertNotNull(jar.getEntry("dev/agentstore/Main.class"));
+            assertNotNull(jar.getEntry("db/migration/index.txt"));
+            List<String> foreign = jar.stream()
+                    .map(JarEntry::getName)
+                    .filter(name -> name.endsWith(".class") && !name.startsWith("dev/agentstore/"))
+                    .toList();
+            assertEquals(List.of(), foreign, "classes of other artifacts in " + library);
+        }
     }
 }
