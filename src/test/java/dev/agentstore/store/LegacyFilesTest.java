@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,15 @@ class LegacyFilesTest {
 
     /** The Python implementation's files, as SQL scripts (see each file for what it holds). */
     static final String FIXTURES = "/fixtures/python/";
+
+    /** workflow.db in {@code dir} with {@code schema} and the articles and alerts rows, in the rollback journal. */
+    static Path pythonFile(Path dir, String schema) throws SQLException {
+        Path file = dir.resolve("workflow.db");
+        exec(file, "PRAGMA journal_mode=DELETE");
+        script(file, FIXTURES + schema);
+        script(file, FIXTURES + "articles_and_alerts_rows.sql");
+        return file;
+    }
 
     static void assertAtLatestInWal(Path file) throws Exception {
         assertEquals("wal", journalMode(file));
@@ -104,10 +114,7 @@ class LegacyFilesTest {
 
         @BeforeServerStart
         void build(Path dir) throws Exception {
-            file = dir.resolve("workflow.db");
-            exec(file, "PRAGMA journal_mode=DELETE");
-            script(file, FIXTURES + "legacy_schema.sql");
-            script(file, FIXTURES + "articles_and_alerts_rows.sql");
+            file = pythonFile(dir, "legacy_schema.sql");
             assertEquals("delete", journalMode(file));
             columnsBefore = columns(file);
             assertEquals(Set.of("articles", "alerts", "sqlite_sequence"), columnsBefore.keySet());
@@ -256,10 +263,7 @@ class LegacyFilesTest {
 
         @BeforeServerStart
         void build(Path dir) throws Exception {
-            file = dir.resolve("workflow.db");
-            exec(file, "PRAGMA journal_mode=DELETE");
-            script(file, FIXTURES + "v1_schema.sql");
-            script(file, FIXTURES + "articles_and_alerts_rows.sql");
+            file = pythonFile(dir, "v1_schema.sql");
             try (Connection c = SqliteFiles.connect(file);
                     PreparedStatement wf =
                             c.prepareStatement("INSERT INTO workflow_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
