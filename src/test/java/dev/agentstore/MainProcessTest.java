@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.support.ServerProcess;
+import dev.agentstore.support.SqliteFiles;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,12 +49,7 @@ class MainProcessTest {
         }
         assertTrue(Files.exists(db));
         assertTrue(Files.notExists(dir.resolve("data")), "nothing under the default ./data");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                ResultSet rs = c.createStatement()
-                        .executeQuery("SELECT count(*) FROM workflow_states WHERE workflow_name = 'proc'")) {
-            rs.next();
-            assertEquals(1, rs.getInt(1));
-        }
+        assertEquals(1, SqliteFiles.number(db, "SELECT count(*) FROM workflow_states WHERE workflow_name = 'proc'"));
     }
 
     @Test
@@ -83,8 +78,7 @@ class MainProcessTest {
     @Test
     @DisplayName("a port already in use makes the start fail with status 1")
     void busyPortExitsWith1(@TempDir Path dir) throws Exception {
-        try (java.net.ServerSocket taken =
-                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
                 ServerProcess p = ServerProcess.start(
                         ServerProcess.javaMain(),
                         dir,

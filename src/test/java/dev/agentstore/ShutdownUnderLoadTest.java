@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.support.ServerProcess;
+import dev.agentstore.support.SqliteFiles;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,10 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -90,9 +91,9 @@ class ShutdownUnderLoadTest {
         System.out.println("acknowledged " + acknowledged.size() + ", refused " + refused.get());
         assertTrue(acknowledged.size() >= 300, "acknowledged " + acknowledged.size());
         assertTrue(refused.get() > 0, "SIGTERM came after the load had ended: nothing was tested");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        try (Connection c = SqliteFiles.connect(db);
                 PreparedStatement ps = c.prepareStatement("SELECT 1 FROM workflow_states WHERE id = ?")) {
-            List<String> missing = new java.util.ArrayList<>();
+            List<String> missing = new ArrayList<>();
             for (String id : acknowledged) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -3,6 +3,7 @@ package dev.agentstore.http;
 import static dev.agentstore.support.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
@@ -12,30 +13,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("50 HTTP clients at once, each doing a mix of reads and writes")
+@RealServer
 class ConcurrentClientsTest {
     static final int CLIENTS = 50;
 
-    @TempDir
-    static Path dir;
-
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** The response, or a failed future that says which step answered what. */
     static Future<JsonObject> expect(int status, String step, Future<HttpResponse<Buffer>> response) {

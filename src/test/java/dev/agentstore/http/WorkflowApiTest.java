@@ -5,44 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("The workflow HTTP API")
+@RealServer(config = "http: {max_body_bytes: " + 64 * 1024 + "}")
 class WorkflowApiTest {
-    @TempDir
-    static Path dir;
-
     static TestServer server;
     static String existing;
     static String completed;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, new JsonObject().put("http", new JsonObject().put("max_body_bytes", 64 * 1024)));
+    static void fixtures() {
         existing = create("fixture").getString("id");
         completed = create("fixture-done").getString("id");
         put(completed, new JsonObject().put("status", "completed"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static JsonObject create(String name) {

@@ -8,45 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The article contract on the event bus (agentstore.articles)")
+@RealServer(config = "limits: {max_batch_items: " + ArticleBusTest.MAX_BATCH + "}")
 class ArticleBusTest {
     static final int MAX_BATCH = 50;
 
-    @TempDir
-    static Path dir;
-
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(
-                dir, new JsonObject().put("limits", new JsonObject().put("max_batch_items", MAX_BATCH)));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static JsonObject article(String id, String url) {
         JsonObject a =

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.support.Eventually;
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
@@ -16,44 +18,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The database behind the bus: pool, health, statistics, files and rows")
+@RealServer(
+        config = "database: {workflow: {pool_size: " + DatabaseTest.POOL_SIZE + ", max_overflow: "
+                + DatabaseTest.MAX_OVERFLOW + "}}")
 class DatabaseTest {
     static final int POOL_SIZE = 4;
     static final int MAX_OVERFLOW = 4;
 
-    @TempDir
-    static Path dir;
-
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(
-                dir,
-                new JsonObject()
-                        .put(
-                                "database",
-                                new JsonObject()
-                                        .put(
-                                                "workflow",
-                                                new JsonObject()
-                                                        .put("pool_size", POOL_SIZE)
-                                                        .put("max_overflow", MAX_OVERFLOW))));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static JsonObject stats() {
         return await(server.store.stats()).getJsonObject("databases").getJsonObject("workflow");
@@ -82,9 +63,9 @@ class DatabaseTest {
         @DisplayName("lends a connection to each read and takes it back before the reply")
         void acquiresAndReleases() {
             // the health probe (another test of this class) gives its connection back within about a second
-            dev.agentstore.support.Eventually.await(
+            Eventually.await(
                     "no connection held",
-                    java.time.Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
                     () -> stats().getJsonObject("pool").getInteger("active") == 0);
             JsonObject before = stats();
             for (int i = 0; i < 5; i++) {
@@ -118,36 +99,25 @@ class DatabaseTest {
 
         @Test
         @DisplayName("lends several connections at once when reads arrive together, and never more than its maximum")
-        void severalConnectionsAtOnce(@TempDir Path other) {
-            // A pool of one (no health probe holding a connection), so max_used >= 2 can only come from
-            // reads that overlapped; the initial fill alone counts pool_size into max_used.
-            try (TestServer one = TestServer.start(
-                    other,
-                    new JsonObject()
-                            .put(
-                                    "database",
-                                    new JsonObject()
-                                            .put(
-                                                    "workflow",
-                                                    new JsonObject()
-                                                            .put("pool_size", 1)
-                                                            .put("max_overflow", 7))))) {
-                JsonArray items = new JsonArray();
-                IntStream.range(0, 1000)
-                        .forEach(i -> items.add(new JsonObject()
-                                .put("url", "https://pool.example/" + i)
-                                .put("content", "x".repeat(200))));
-                await(one.store.createArticles(new JsonObject().put("articles", items)));
-                await(Future.all(IntStream.range(0, 64)
-                        .mapToObj(i -> one.store.listArticles(new JsonObject().put("limit", 1000)))
-                        .toList()));
-                JsonObject pool = await(one.store.stats())
-                        .getJsonObject("databases")
-                        .getJsonObject("workflow")
-                        .getJsonObject("pool");
-                assertTrue(pool.getInteger("max_used") >= 2, pool.encode());
-                assertTrue(pool.getInteger("max_used") <= 8, pool.encode());
-            }
+        // A pool of one (no health probe holding a connection), so max_used >= 2 can only come from
+        // reads that overlapped; the initial fill alone counts pool_size into max_used.
+        @RealServer(config = "database: {workflow: {pool_size: 1, max_overflow: 7}}")
+        void severalConnectionsAtOnce(TestServer one) {
+            JsonArray items = new JsonArray();
+            IntStream.range(0, 1000)
+                    .forEach(i -> items.add(new JsonObject()
+                            .put("url", "https://pool.example/" + i)
+                            .put("content", "x".repeat(200))));
+            await(one.store.createArticles(new JsonObject().put("articles", items)));
+            await(Future.all(IntStream.range(0, 64)
+                    .mapToObj(i -> one.store.listArticles(new JsonObject().put("limit", 1000)))
+                    .toList()));
+            JsonObject pool = await(one.store.stats())
+                    .getJsonObject("databases")
+                    .getJsonObject("workflow")
+                    .getJsonObject("pool");
+            assertTrue(pool.getInteger("max_used") >= 2, pool.encode());
+            assertTrue(pool.getInteger("max_used") <= 8, pool.encode());
         }
     }
 
@@ -212,18 +182,7 @@ class DatabaseTest {
             RuntimeException e = assertThrows(
                     RuntimeException.class,
                     () -> TestServer.start(
-                            other,
-                            new JsonObject()
-                                    .put(
-                                            "database",
-                                            new JsonObject()
-                                                    .put(
-                                                            "workflow",
-                                                            new JsonObject()
-                                                                    .put(
-                                                                            "path",
-                                                                            blocker.resolve("store.db")
-                                                                                    .toString())))));
+                            other, "database: {workflow: {path: '" + blocker.resolve("store.db") + "'}}"));
             assertTrue(String.valueOf(e.getMessage()).contains("not-a-dir"), e.toString());
         }
 

@@ -6,12 +6,15 @@ import static dev.agentstore.support.SqliteFiles.columns;
 import static dev.agentstore.support.SqliteFiles.dump;
 import static dev.agentstore.support.SqliteFiles.exec;
 import static dev.agentstore.support.SqliteFiles.journalMode;
+import static dev.agentstore.support.SqliteFiles.script;
 import static dev.agentstore.support.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.support.BeforeServerStart;
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,35 +30,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The two forms of file the Python implementation left behind (docs/DATABASE.md), built here as it
- * built them, then opened by the real server. The articles and alerts rows are checked at SQL level:
- * their API is not part of this change.
+ * The two forms of file the Python implementation left behind (docs/DATABASE.md), built as it built
+ * them (the scripts under src/test/resources/fixtures/python/), then opened by the real server. Every
+ * row is checked at SQL level, byte for byte, and read back through the API.
  */
 @DisplayName("The Python implementation's files open, upgrade to the latest schema and keep every row")
 class LegacyFilesTest {
     static final Migrations MIGRATIONS = Migrations.classpath();
 
-    /** Both forms hold these: nullable columns with NULLs in them, and both timestamp forms. */
-    static final String[] ARTICLES_AND_ALERTS_ROWS = {
-        "INSERT INTO articles VALUES ('a-1', 'https://news.example/1', 'Outage in Zürich', 'Power cut – 東京 too', '2025-11-28 03:50:52')",
-        "INSERT INTO articles VALUES ('a-2', 'https://news.example/2', 'Second', NULL, '2025-11-28T03:50:52.611432')",
-        "INSERT INTO articles VALUES ('a-3', NULL, NULL, NULL, NULL)",
-        "INSERT INTO articles VALUES (NULL, 'https://news.example/no-id', 'a row without an id', '', '2025-11-27 23:59:59')",
-        "INSERT INTO articles (id, url, title, content) VALUES ('a-5', 'https://news.example/5', 'default time', 'x')",
-        "INSERT INTO alerts (title, message, source_url, created_at) VALUES ('keyword: outage', 'seen twice', 'https://news.example/1', '2025-11-28 03:50:52')",
-        "INSERT INTO alerts (title, message, source_url, created_at) VALUES (NULL, NULL, NULL, NULL)",
-        "INSERT INTO alerts (id, title, message, source_url, created_at) VALUES (7, 'after a gap', 'ids skip', NULL, '2025-11-28T04:00:00.000001')",
-        "INSERT INTO alerts (title, message, source_url) VALUES ('default time', 'no created_at given', 'https://news.example/5')",
-    };
+    /** The Python implementation's files, as SQL scripts (see each file for what it holds). */
+    static final String FIXTURES = "/fixtures/python/";
+
+    /** workflow.db in {@code dir} with {@code schema} and the articles and alerts rows, in the rollback journal. */
+    static Path pythonFile(Path dir, String schema) throws SQLException {
+        Path file = dir.resolve("workflow.db");
+        exec(file, "PRAGMA journal_mode=DELETE");
+        script(file, FIXTURES + schema);
+        script(file, FIXTURES + "articles_and_alerts_rows.sql");
+        return file;
+    }
 
     static void assertAtLatestInWal(Path file) throws Exception {
         assertEquals("wal", journalMode(file));
@@ -101,6 +102,7 @@ class LegacyFilesTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @RealServer
     @DisplayName("a legacy file: only articles and alerts, nullable columns, rollback journal, no schema_version")
     class LegacyFile {
         Path file;
@@ -110,37 +112,19 @@ class LegacyFilesTest {
         List<String> ddlBefore;
         TestServer server;
 
-        @BeforeAll
-        void buildAndStart(@TempDir Path dir) throws Exception {
-            file = dir.resolve("workflow.db");
-            exec(file, "PRAGMA journal_mode=DELETE", """
-          CREATE TABLE articles (
-              id TEXT PRIMARY KEY,
-              url TEXT,
-              title TEXT,
-              content TEXT,
-              created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
-          )""", """
-          CREATE TABLE alerts (
-              id INTEGER PRIMARY KEY AUTOINCREMENT,
-              title TEXT,
-              message TEXT,
-              source_url TEXT,
-              created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
-          )""");
-            exec(file, ARTICLES_AND_ALERTS_ROWS);
+        @BeforeServerStart
+        void build(Path dir) throws Exception {
+            file = pythonFile(dir, "legacy_schema.sql");
             assertEquals("delete", journalMode(file));
             columnsBefore = columns(file);
             assertEquals(Set.of("articles", "alerts", "sqlite_sequence"), columnsBefore.keySet());
             rowsBefore = dump(file, columnsBefore);
             ddlBefore = column(file, "SELECT sql FROM sqlite_master WHERE type = 'table' ORDER BY name");
-            server = TestServer.start(dir);
-            rowsAfter = dump(file, columnsBefore);
         }
 
-        @AfterAll
-        void stop() {
-            server.close();
+        @BeforeAll
+        void opened() throws Exception {
+            rowsAfter = dump(file, columnsBefore);
         }
 
         @Test
@@ -204,6 +188,7 @@ class LegacyFilesTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @RealServer
     @DisplayName("a version-1 file: every table, schema_version = 1 with no checksum column, rollback journal")
     class VersionOneFile {
         /** As the Python implementation wrote them: data is json.dumps text (ASCII, \\u escapes), timestamps in both forms. */
@@ -276,15 +261,9 @@ class LegacyFilesTest {
         Map<String, List<String>> rowsAfter;
         TestServer server;
 
-        @BeforeAll
-        void buildAndStart(@TempDir Path dir) throws Exception {
-            file = dir.resolve("workflow.db");
-            exec(file, "PRAGMA journal_mode=DELETE");
-            exec(file, PYTHON_VERSION_1_SCHEMA.split(";\n"));
-            exec(
-                    file,
-                    "INSERT INTO schema_version (version, name, applied_at) VALUES (1, 'initial_schema', '2025-11-20T09:15:00.123456')");
-            exec(file, ARTICLES_AND_ALERTS_ROWS);
+        @BeforeServerStart
+        void build(Path dir) throws Exception {
+            file = pythonFile(dir, "v1_schema.sql");
             try (Connection c = SqliteFiles.connect(file);
                     PreparedStatement wf =
                             c.prepareStatement("INSERT INTO workflow_states VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -316,24 +295,15 @@ class LegacyFilesTest {
                     h.executeUpdate();
                 }
             }
-            exec(
-                    file,
-                    "INSERT INTO agent_versions (agent_name, version, code, description, created_at, created_by, is_active)"
-                            + " VALUES ('news_agent', '1.0.0', 'def run(ctx):\n    return ctx.fetch()\n', 'first cut', '2025-11-20 10:00:00', 'alice', 0)",
-                    "INSERT INTO agent_versions (agent_name, version, code, description, created_at, created_by)"
-                            + " VALUES ('news_agent', '1.1.0', 'def run(ctx):\n    return ctx.fetch(retries=3)\n', NULL, '2025-11-28T03:00:00.5', NULL)",
-                    "INSERT INTO agent_versions (agent_name, version, code, description, created_at, created_by, is_active)"
-                            + " VALUES ('monitor', '0.1', 'pass', '', '2025-11-28 03:50:52', 'bob', NULL)");
+            script(file, FIXTURES + "v1_agent_versions_rows.sql");
             assertEquals("delete", journalMode(file));
             columnsBefore = columns(file);
             rowsBefore = dump(file, columnsBefore);
-            server = TestServer.start(dir);
-            rowsAfter = dump(file, columnsBefore);
         }
 
-        @AfterAll
-        void stop() {
-            server.close();
+        @BeforeAll
+        void opened() throws Exception {
+            rowsAfter = dump(file, columnsBefore);
         }
 
         @Test
@@ -440,68 +410,6 @@ class LegacyFilesTest {
             assertTrue(h.getJsonObject(0).getLong("id") > 7, "AUTOINCREMENT continues after the Python ids");
         }
     }
-
-    /** Schema version 1 as the Python implementation created it (written out here, not read from 0001). */
-    static final String PYTHON_VERSION_1_SCHEMA = """
-      CREATE TABLE IF NOT EXISTS articles (
-          id TEXT PRIMARY KEY,
-          url TEXT,
-          title TEXT,
-          content TEXT,
-          created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
-      );
-      CREATE INDEX IF NOT EXISTS idx_articles_created_at ON articles(created_at);
-      CREATE INDEX IF NOT EXISTS idx_articles_url ON articles(url);
-      CREATE TABLE IF NOT EXISTS alerts (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          title TEXT,
-          message TEXT,
-          source_url TEXT,
-          created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
-      );
-      CREATE INDEX IF NOT EXISTS idx_alerts_created_at ON alerts(created_at);
-      CREATE TABLE IF NOT EXISTS workflow_states (
-          id TEXT PRIMARY KEY,
-          workflow_name TEXT NOT NULL,
-          status TEXT NOT NULL,
-          current_step TEXT,
-          data TEXT,
-          error_message TEXT,
-          created_at TIMESTAMP NOT NULL,
-          updated_at TIMESTAMP NOT NULL,
-          completed_at TIMESTAMP
-      );
-      CREATE INDEX IF NOT EXISTS idx_workflow_status ON workflow_states(status);
-      CREATE INDEX IF NOT EXISTS idx_workflow_created_at ON workflow_states(created_at);
-      CREATE INDEX IF NOT EXISTS idx_workflow_name ON workflow_states(workflow_name);
-      CREATE TABLE IF NOT EXISTS workflow_history (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          workflow_id TEXT NOT NULL REFERENCES workflow_states(id),
-          status TEXT NOT NULL,
-          step TEXT,
-          message TEXT,
-          created_at TIMESTAMP NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS idx_history_workflow_id ON workflow_history(workflow_id);
-      CREATE INDEX IF NOT EXISTS idx_history_created_at ON workflow_history(created_at);
-      CREATE TABLE IF NOT EXISTS agent_versions (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          agent_name TEXT NOT NULL,
-          version TEXT NOT NULL,
-          code TEXT NOT NULL,
-          description TEXT,
-          created_at TIMESTAMP NOT NULL,
-          created_by TEXT,
-          is_active INTEGER DEFAULT 1
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS idx_agent_versions_name_version ON agent_versions(agent_name, version);
-      CREATE INDEX IF NOT EXISTS idx_agent_versions_active ON agent_versions(agent_name, is_active);
-      CREATE INDEX IF NOT EXISTS idx_agent_versions_created_at ON agent_versions(created_at);
-      CREATE TABLE IF NOT EXISTS schema_version (
-          version INTEGER PRIMARY KEY,
-          name TEXT NOT NULL,
-          applied_at TEXT NOT NULL
-      )""";
 
     static JsonObject workflow(
             String id,

@@ -8,20 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Commit, rollback and atomicity, seen from outside: through the bus, and from other connections on
@@ -29,29 +27,21 @@ import org.junit.jupiter.api.io.TempDir;
  * the API itself cannot make a valid request fail half-way.
  */
 @DisplayName("Transactions: commit, rollback, atomic batches, integrity across tables")
+@RealServer
 class TransactionTest {
     static final String POISON_URL = "https://poison.example/";
     static final String POISON_MESSAGE = "poison";
 
-    @TempDir
-    static Path dir;
-
     static TestServer server;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
+    static void poisonTriggers() {
         SqliteFiles.execute(
                 server.workflowDb(),
                 "CREATE TRIGGER poison_article BEFORE INSERT ON articles WHEN NEW.url = '" + POISON_URL + "'"
                         + " BEGIN SELECT RAISE(ABORT, 'poisoned article'); END",
                 "CREATE TRIGGER poison_history BEFORE INSERT ON workflow_history WHEN NEW.message = '" + POISON_MESSAGE
                         + "'" + " BEGIN SELECT RAISE(ABORT, 'poisoned history'); END");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static long count(String sql, Object... params) {

@@ -10,34 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentstore.bus.Actions;
 import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The workflow contract on the event bus (agentstore.workflows)")
+@RealServer
 class WorkflowBusTest {
-    @TempDir
-    static Path dir;
-
     static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     static JsonObject create(String name) {
         return await(server.store.createWorkflow(new JsonObject().put("workflow_name", name)));

@@ -1,6 +1,9 @@
 package dev.agentstore.support;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,10 +15,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
@@ -54,6 +59,11 @@ public final class SqliteFiles {
         return Long.parseLong(text(file, sql, params));
     }
 
+    /** How many rows {@code table} holds, waiting for locks. */
+    public static long count(Path file, String table) {
+        return number(file, "SELECT count(*) FROM " + table);
+    }
+
     /** Runs statements that return no rows, each in autocommit, waiting for locks. */
     public static void execute(Path file, String... statements) {
         try (Connection c = open(file);
@@ -79,6 +89,30 @@ public final class SqliteFiles {
                 s.execute(sql);
             }
         }
+    }
+
+    /**
+     * Runs a SQL script from the test classpath ({@code /fixtures/...}) as {@link #exec} does: lines
+     * starting with {@code --} are comments, a {@code ;} at the end of a line ends a statement. Our own
+     * migration runner is not used on purpose: a fixture must not depend on the code it is a fixture for.
+     */
+    public static void script(Path file, String resource) throws SQLException {
+        String text;
+        try (InputStream in = SqliteFiles.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no " + resource + " on the test classpath");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String sql = text.lines().filter(l -> !l.strip().startsWith("--")).collect(Collectors.joining("\n"));
+        exec(
+                file,
+                Arrays.stream(sql.split(";[ \\t]*(\\n|$)"))
+                        .map(String::strip)
+                        .filter(st -> !st.isEmpty())
+                        .toArray(String[]::new));
     }
 
     /** The first column of every row of {@code sql}, as text. */

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -15,20 +16,30 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
- * The real server, started on a fresh SQLite file in a temp directory, on a free port: the store
- * verticle (worker) and the HTTP verticle, as Main deploys them.
+ * The real server, started on a SQLite file in a directory of the test's, on a free port: the store
+ * verticle (worker) and the HTTP verticle, as Main deploys them. Tests get one from {@link RealServer};
+ * {@link #start} is for the tests whose subject is a start that fails.
  */
 public final class TestServer implements AutoCloseable {
+    static final long TIMEOUT_S = 30;
+
     public final Vertx vertx;
     public final AppConfig config;
     public final AgentStore.Started started;
     public final StoreClient store;
     public final WebClient http;
+    private final Path dir;
 
-    private TestServer(Vertx vertx, AppConfig config, AgentStore.Started started) {
+    private TestServer(Path dir, Vertx vertx, AppConfig config, AgentStore.Started started) {
+        this.dir = dir;
         this.vertx = vertx;
         this.config = config;
         this.started = started;
@@ -36,46 +47,58 @@ public final class TestServer implements AutoCloseable {
         this.http = WebClient.create(
                 vertx,
                 new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(started.port()),
-                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+                new PoolOptions().setHttp1MaxSize(64));
     }
 
-    /** Starts on {@code dir}/workflow.db; {@code yaml} adds or overrides config keys. */
-    public static TestServer start(Path dir, JsonObject yaml) {
-        JsonObject base = new JsonObject()
+    /**
+     * Starts on {@code dir}/workflow.db. {@code yaml} (YAML or JSON text) adds or overrides config keys;
+     * a relative {@code database.<name>.path} in it is a file under {@code dir}.
+     */
+    public static TestServer start(Path dir, String yaml) {
+        return start(dir, yaml(yaml));
+    }
+
+    /** YAML (or JSON) text as a JsonObject; a key given twice is an error, as it is in a config file. */
+    static JsonObject yaml(String text) {
+        LoaderOptions strict = new LoaderOptions();
+        strict.setAllowDuplicateKeys(false);
+        Map<String, Object> parsed = new Yaml(strict).load(text);
+        // copy(): nested YAML maps become JsonObjects, as ConfigLoader reads them from a file
+        return parsed == null ? new JsonObject() : new JsonObject(parsed).copy();
+    }
+
+    /** As {@link #start(Path, String)}, with the overrides as JSON. */
+    public static TestServer start(Path dir, JsonObject overrides) {
+        JsonObject yaml = new JsonObject()
                 .put("http", new JsonObject().put("port", 0))
-                .put(
-                        "database",
-                        new JsonObject()
-                                .put(
-                                        "workflow",
-                                        new JsonObject()
-                                                .put(
-                                                        "path",
-                                                        dir.resolve("workflow.db")
-                                                                .toString())));
-        AppConfig config = ConfigLoader.parse(base.mergeIn(yaml, true), Map.of(), new Properties());
-        return start(config);
-    }
-
-    public static TestServer start(Path dir) {
-        return start(dir, new JsonObject());
-    }
-
-    public static TestServer start(AppConfig config) {
+                .put("database", new JsonObject().put("workflow", new JsonObject().put("path", "workflow.db")))
+                .mergeIn(overrides, true);
+        yaml.getJsonObject("database").forEach(db -> {
+            JsonObject section = (JsonObject) db.getValue();
+            String path = section.getString("path");
+            if (path != null) {
+                section.put("path", dir.resolve(path).toString());
+            }
+        });
+        AppConfig config = ConfigLoader.parse(yaml, Map.of(), new Properties());
         Vertx vertx = Vertx.vertx();
         try {
-            return new TestServer(vertx, config, await(AgentStore.deploy(vertx, config)));
+            return new TestServer(dir, vertx, config, await(AgentStore.deploy(vertx, config)));
         } catch (RuntimeException e) {
             vertx.close();
             throw e;
         }
     }
 
+    public static TestServer start(Path dir) {
+        return start(dir, new JsonObject());
+    }
+
     /** Waits for {@code f} on the test thread (never an event loop), failing the test after 30 s. */
     public static <T> T await(Future<T> f) {
         try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+            return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
         } catch (Exception e) {
             throw new RuntimeException(e);
@@ -99,16 +122,53 @@ public final class TestServer implements AutoCloseable {
         return send(HttpMethod.GET, uri, (String) null);
     }
 
+    /** The directory the server's files are in. */
+    public Path dir() {
+        return dir;
+    }
+
     public Path workflowDb() {
         return config.workflow().path();
     }
 
+    /**
+     * Stops the verticles in Main's order, then Vert.x. A stop that fails or hangs fails the test: a
+     * store that cannot shut down would lose writes in production.
+     */
     @Override
     public void close() {
+        AssertionError failure = null;
         try {
-            await(started.stop());
-        } finally {
-            await(vertx.close());
+            stopWithin(started::stop, "the server (HTTP, then store) did not stop");
+        } catch (AssertionError e) {
+            failure = e;
+        }
+        try {
+            stopWithin(vertx::close, "Vert.x did not close");
+        } catch (AssertionError e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void stopWithin(Supplier<Future<Void>> stop, String what) {
+        try {
+            stop.get().toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(what + " within " + TIMEOUT_S + " s (" + dir + ")", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(what + ": " + e.getCause() + " (" + dir + ")", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(what + ": interrupted (" + dir + ")", e);
+        } catch (RuntimeException e) { // thrown rather than returned as a failed future, e.g. by a closed Vert.x
+            throw new AssertionError(what + ": " + e + " (" + dir + ")", e);
         }
     }
 }

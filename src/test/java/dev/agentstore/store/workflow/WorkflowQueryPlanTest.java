@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,7 +22,7 @@ class WorkflowQueryPlanTest {
     static Path analyzed;
 
     @BeforeAll
-    static void files(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    static void files(@TempDir Path dir) throws Exception {
         fresh = migrated(dir.resolve("fresh.db"));
         analyzed = migrated(dir.resolve("analyzed.db"));
         // With statistics (as PRAGMA optimize gathers them) the planner weighs the indexes by their data.
