@@ -6,8 +6,8 @@ import static dev.agentstore.support.SqliteFiles.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentstore.store.Migration;
-import dev.agentstore.store.Migrations;
+import dev.agentstore.store.migration.Migration;
+import dev.agentstore.store.migration.Migrations;
 import dev.agentstore.support.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package dev.agentstore.store;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.store.migration.MigrationException;
+import dev.agentstore.store.migration.Migrations;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
 import io.agroal.api.AgroalDataSourceMetrics;
