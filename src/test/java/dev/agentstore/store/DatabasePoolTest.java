@@ -153,7 +153,7 @@ class DatabasePoolTest {
     @DisplayName("a read that takes long holds up neither other reads nor writes")
     void slowReadDoesNotBlockOthers() throws Exception {
         try (Database db = Database.open(config(2, 2, 5, 3600, 60, 0))) {
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             Outcome slow = new Outcome();
             db.read(
                     s -> {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.store.migration.Migrations;
+import dev.agentstore.support.Eventually;
 import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -83,9 +85,9 @@ class DatabaseTest {
         @DisplayName("lends a connection to each read and takes it back before the reply")
         void acquiresAndReleases() {
             // the health probe (another test of this class) gives its connection back within about a second
-            dev.agentstore.support.Eventually.await(
+            Eventually.await(
                     "no connection held",
-                    java.time.Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
                     () -> stats().getJsonObject("pool").getInteger("active") == 0);
             JsonObject before = stats();
             for (int i = 0; i < 5; i++) {

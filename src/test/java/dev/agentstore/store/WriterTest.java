@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.bus.StoreClient;
+import dev.agentstore.support.Eventually;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -143,7 +147,7 @@ class WriterTest {
                 .put("http", new JsonObject().put("request_timeout_ms", 3000))
                 .put("database", new JsonObject().put("workflow", new JsonObject().put("pool_timeout", 1)));
         try (TestServer server = TestServer.start(dir, cfg)) {
-            dev.agentstore.bus.StoreClient impatient = new dev.agentstore.bus.StoreClient(server.vertx, 2000);
+            StoreClient impatient = new StoreClient(server.vertx, 2000);
             List<Future<JsonObject>> replies;
             try (Connection locker = plain(server.workflowDb());
                     Statement s = locker.createStatement()) {
@@ -156,11 +160,11 @@ class WriterTest {
                 s.execute("ROLLBACK");
             }
             for (Future<JsonObject> r : replies) {
-                assertEquals(io.vertx.core.eventbus.ReplyFailure.TIMEOUT, ((ReplyException) r.cause()).failureType());
+                assertEquals(ReplyFailure.TIMEOUT, ((ReplyException) r.cause()).failureType());
             }
-            dev.agentstore.support.Eventually.await(
+            Eventually.await(
                     "the writer has answered the late batch",
-                    java.time.Duration.ofSeconds(15),
+                    Duration.ofSeconds(15),
                     () -> writerStats(server).getInteger("pending") == 0);
             assertEquals(0, count(server.workflowDb(), "SELECT count(*) FROM workflow_states"));
             assertEquals(5, writerStats(server).getLong("requests_failed"));
