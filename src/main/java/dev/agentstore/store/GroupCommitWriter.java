@@ -198,6 +198,7 @@ public final class GroupCommitWriter {
             answer(batch.get(i), outcomes[i]);
         }
     }
+
     /** Sends {@code outcome} unless {@code t} was already answered (a batch that failed half-way through its replies). */
     private void answer(Task t, WriteOutcome outcome) {
         if (t.answered) {
