@@ -1,8 +1,8 @@
 package dev.agentstore.bench;
 
-import dev.agentstore.store.Migrations;
 import dev.agentstore.store.Sqlite;
 import dev.agentstore.store.Timestamps;
+import dev.agentstore.store.migration.Migrations;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -39,8 +39,8 @@ public final class JdbcPathCost {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args[0]));
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
-        DatabaseConfig cfg =
-                new DatabaseConfig("workflow", dir.resolve("cost.db"), 2, 0, 30, 3600, 60, 0, "NORMAL", 256, 10_000);
+        DatabaseConfig cfg = new DatabaseConfig(
+                "workflow", dir.resolve("cost.db"), 2, 0, 30, 3600, 60, 0, "NORMAL", 256, 10_000, 10_000, 60_000);
         List<String> ids = new ArrayList<>();
         try (Database db = Database.open(cfg)) {
             try (Connection c = db.dataSource().getConnection();

@@ -3,12 +3,13 @@ package dev.agentstore;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.ConfigLoader;
 import dev.agentstore.config.DatabaseConfig;
-import dev.agentstore.store.Migration;
-import dev.agentstore.store.MigrationException;
-import dev.agentstore.store.Migrations;
 import dev.agentstore.store.Sqlite;
+import dev.agentstore.store.migration.AppliedMigration;
+import dev.agentstore.store.migration.Migration;
+import dev.agentstore.store.migration.MigrationException;
+import dev.agentstore.store.migration.MigrationStatus;
+import dev.agentstore.store.migration.Migrations;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -113,16 +114,12 @@ final class MigrateCommand {
             return;
         }
         try (Connection c = open(db)) {
-            JsonObject s = MIGRATIONS.status(c);
-            out.println("  current version: " + s.getInteger("current_version") + " (latest known: "
-                    + s.getInteger("latest_version") + ")");
-            s.getJsonArray("applied").forEach(o -> {
-                JsonObject a = (JsonObject) o;
-                out.printf(
-                        "  applied  %04d_%s at %s%n",
-                        a.getInteger("version"), a.getString("name"), a.getString("applied_at"));
-            });
-            s.getJsonArray("pending").forEach(p -> out.println("  pending  " + p));
+            MigrationStatus s = MIGRATIONS.status(c);
+            out.println("  current version: " + s.current() + " (latest known: " + s.latest() + ")");
+            for (AppliedMigration a : s.applied()) {
+                out.printf("  applied  %04d_%s at %s%n", a.version(), a.name(), a.appliedAt());
+            }
+            s.pending().forEach(p -> out.println("  pending  " + p));
             MIGRATIONS.verify(c);
         }
     }

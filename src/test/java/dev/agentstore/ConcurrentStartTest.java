@@ -6,9 +6,10 @@ import static dev.agentstore.support.SqliteFiles.versions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentstore.store.Migration;
-import dev.agentstore.store.Migrations;
+import dev.agentstore.store.migration.Migration;
+import dev.agentstore.store.migration.Migrations;
 import dev.agentstore.support.ServerProcess;
+import dev.agentstore.support.SqliteFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ class ConcurrentStartTest {
             "a file from a newer agent-store stops the process with exit code 1 and a message that names the file and the version")
     void newerFileExitsOne() throws Exception {
         Path file = dir.resolve("newer.db");
-        dev.agentstore.support.SqliteFiles.exec(
+        SqliteFiles.exec(
                 file,
                 "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
                 "INSERT INTO schema_version VALUES (99, 'from_the_future', '2030-01-01 00:00:00')");

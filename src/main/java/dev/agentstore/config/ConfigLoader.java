@@ -100,11 +100,11 @@ public final class ConfigLoader {
         LimitsConfig limits = new LimitsConfig(
                 r.integer("limits.max_batch_items", 1000, 1, 100_000),
                 r.integer("limits.max_field_bytes", 1 << 20, 1024, 64 << 20));
-        DatabaseConfig workflow = database(r, "workflow", "data/workflow.db");
+        DatabaseConfig workflow = database(r, "workflow", "data/workflow.db", http);
         boolean hasAgentVersions = sections.contains("database.agent_versions")
                 || values.keySet().stream().anyMatch(k -> k.startsWith("database.agent_versions."));
         Optional<DatabaseConfig> agentVersions = hasAgentVersions
-                ? Optional.of(database(r, "agent_versions", "data/agent_versions.db"))
+                ? Optional.of(database(r, "agent_versions", "data/agent_versions.db", http))
                 : Optional.empty();
         if (agentVersions.isPresent()
                 && agentVersions
@@ -129,7 +129,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static DatabaseConfig database(Reader r, String name, String defaultPath) {
+    private static DatabaseConfig database(Reader r, String name, String defaultPath, HttpConfig http) {
         String p = "database." + name + ".";
         String path = r.string(p + "path", defaultPath);
         if (path.isBlank()) {
@@ -148,7 +148,11 @@ public final class ConfigLoader {
                 r.integer(p + "leak_threshold_s", 60, 0, 86_400),
                 r.choice(p + "synchronous", "FULL", Set.of("FULL", "NORMAL")),
                 r.integer(p + "writer_batch_max", 256, 1, 10_000),
-                r.integer(p + "writer_queue_capacity", 10_000, 1, 1_000_000));
+                r.integer(p + "writer_queue_capacity", 10_000, 1, 1_000_000),
+                r.integer(p + "reader_queue_capacity", 10_000, 1, 1_000_000),
+                // A write is dropped unwritten once its client has timed out (and been told to retry), with a
+                // margin so that one that is written is answered before the client gives up.
+                http.requestTimeoutMs() - Math.min(5_000, http.requestTimeoutMs() / 2));
     }
 
     static Set<String> knownKeys() {
@@ -171,7 +175,8 @@ public final class ConfigLoader {
                 "leak_threshold_s",
                 "synchronous",
                 "writer_batch_max",
-                "writer_queue_capacity"
+                "writer_queue_capacity",
+                "reader_queue_capacity"
             }) {
                 keys.add("database." + db + "." + k);
             }

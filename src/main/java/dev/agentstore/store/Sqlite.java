@@ -8,7 +8,9 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /** Opens SQLite connections with the pragmas every connection of the store needs. */
 public final class Sqlite {
@@ -26,7 +28,7 @@ public final class Sqlite {
      * busy_timeout comes first: the journal_mode change below needs a lock, and without a busy handler a
      * second process opening the file at the same moment fails with SQLITE_BUSY at once.
      */
-    public static Properties properties(String synchronous, int busyTimeoutMs) {
+    private static Properties properties(String synchronous, int busyTimeoutMs) {
         return config(synchronous, busyTimeoutMs, true).toProperties();
     }
 
@@ -36,7 +38,7 @@ public final class Sqlite {
      */
     public static Properties existingFileProperties(String synchronous, int busyTimeoutMs) {
         SQLiteConfig config = config(synchronous, busyTimeoutMs, true);
-        config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
         return config.toProperties();
     }
 
@@ -58,12 +60,12 @@ public final class Sqlite {
 
     /** One connection outside any pool, in WAL mode. */
     public static Connection open(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
-        return new org.sqlite.JDBC().connect(url(file), properties(synchronous, busyTimeoutMs));
+        return new JDBC().connect(url(file), properties(synchronous, busyTimeoutMs));
     }
 
     /** A connection, in WAL mode, to a file that must already exist: the writer's and the shutdown checkpoint's. */
     public static Connection openExisting(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
-        return new org.sqlite.JDBC().connect(url(file), existingFileProperties(synchronous, busyTimeoutMs));
+        return new JDBC().connect(url(file), existingFileProperties(synchronous, busyTimeoutMs));
     }
 
     /**
@@ -73,7 +75,7 @@ public final class Sqlite {
      * a file that is refused (newer version, edited migration, failed migration) stays byte for byte as it was.
      */
     public static Connection openAsIs(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
-        return new org.sqlite.JDBC()
+        return new JDBC()
                 .connect(url(file), config(synchronous, busyTimeoutMs, false).toProperties());
     }
 

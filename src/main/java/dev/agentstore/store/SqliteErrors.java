@@ -39,9 +39,4 @@ public final class SqliteErrors {
     public static boolean isBusy(SQLException e) {
         return e instanceof SQLiteException se && (se.getResultCode().code & 0xFF) == 5;
     }
-
-    /** True for errors that say the file itself is unusable, as opposed to this one request. */
-    public static boolean isUnavailable(SQLException e) {
-        return classify(e).code() == Failures.UNAVAILABLE;
-    }
 }

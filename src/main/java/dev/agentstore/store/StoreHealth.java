@@ -1,5 +1,6 @@
 package dev.agentstore.store;
 
+import dev.agentstore.store.migration.SchemaVersionSql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * Health of each database. The probe query runs through vertx-jdbc-client's Pool over the same Agroal
@@ -19,7 +22,7 @@ import java.util.Map;
  * saturated; its cost (about 200 µs a query) does not matter at probe rates.
  */
 final class StoreHealth {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(StoreHealth.class.getName());
+    private static final Logger LOG = Logger.getLogger(StoreHealth.class.getName());
     static final long QUERY_TIMEOUT_MS = 2_000;
     static final long WRITER_STUCK_MS = 30_000;
 
@@ -40,7 +43,7 @@ final class StoreHealth {
                                 // hand the connection back to Agroal between probes: a held one is a read connection
                                 // lost
                                 .setIdleTimeout(1)
-                                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                                .setIdleTimeoutUnit(TimeUnit.SECONDS)
                                 .setPoolCleanerPeriod(500)
                                 .setName("probe-" + name))));
     }
@@ -80,9 +83,9 @@ final class StoreHealth {
             return Future.succeededFuture(degraded(result, problem, db));
         }
         return probes.get(name)
-                .query("SELECT max(version) FROM schema_version")
+                .query(SchemaVersionSql.CURRENT_VERSION)
                 .execute()
-                .timeout(QUERY_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .timeout(QUERY_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(rows -> result.put("status", "healthy")
                         .put("schema_version", rows.iterator().next().getInteger(0))
                         .put("pool_stats", db.stats()))

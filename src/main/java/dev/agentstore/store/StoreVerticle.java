@@ -49,12 +49,8 @@ public final class StoreVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         try {
-            // A write is dropped unwritten once its client has timed out (and been told to retry), with a margin
-            // so that one that is written is answered before the client gives up.
-            long requestTimeoutMs = config.http().requestTimeoutMs();
-            long writeTimeoutMs = requestTimeoutMs - Math.min(5_000, requestTimeoutMs / 2);
             for (DatabaseConfig db : config.databases()) {
-                databases.put(db.name(), Database.open(db, writeTimeoutMs));
+                databases.put(db.name(), Database.open(db));
             }
         } catch (Exception e) {
             databases.values().forEach(Database::close);

@@ -1,6 +1,7 @@
 package dev.agentstore.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,19 @@ class DatabasePoolTest {
 
     DatabaseConfig config(int size, int overflow, int timeoutS, int recycleS, int idleS, int leakS) {
         return new DatabaseConfig(
-                "workflow", dir.resolve("pool.db"), size, overflow, timeoutS, recycleS, idleS, leakS, "FULL", 64, 100);
+                "workflow",
+                dir.resolve("pool.db"),
+                size,
+                overflow,
+                timeoutS,
+                recycleS,
+                idleS,
+                leakS,
+                "FULL",
+                64,
+                100,
+                100,
+                30_000);
     }
 
     /** The outcome of one request: a reply body, or a failure code. */
@@ -139,7 +153,7 @@ class DatabasePoolTest {
     @DisplayName("a read that takes long holds up neither other reads nor writes")
     void slowReadDoesNotBlockOthers() throws Exception {
         try (Database db = Database.open(config(2, 2, 5, 3600, 60, 0))) {
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
             Outcome slow = new Outcome();
             db.read(
                     s -> {
@@ -170,6 +184,52 @@ class DatabasePoolTest {
             assertTrue(!slow.result.isDone(), "the slow read was still running all along");
             release.countDown();
             assertEquals(new JsonObject().put("slow", true), slow.get());
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "reads that find every reader thread busy wait in a queue of reader_queue_capacity, not writer_queue_capacity; more get 503 at once")
+    void readerQueueIsBoundedByReaderQueueCapacity() throws Exception {
+        // One connection, so one reader thread; room for 3 waiting reads, and a write queue of 1 that must not matter.
+        DatabaseConfig cfg =
+                new DatabaseConfig("workflow", dir.resolve("pool.db"), 1, 0, 5, 3600, 60, 0, "FULL", 64, 1, 3, 30_000);
+        try (Database db = Database.open(cfg)) {
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Outcome busy = new Outcome();
+            db.read(
+                    s -> {
+                        running.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return new JsonObject().put("busy", true);
+                    },
+                    busy);
+            assertTrue(running.await(30, TimeUnit.SECONDS), "the one reader thread is busy");
+            List<Outcome> waiting = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Outcome o = new Outcome();
+                db.read(s -> new JsonObject().put("waited", true), o);
+                waiting.add(o);
+            }
+            Outcome refused = new Outcome();
+            db.read(s -> new JsonObject().put("waited", true), refused);
+            assertTrue(refused.result.isDone(), "refused at once, not after a timeout");
+            assertEquals(Failures.UNAVAILABLE, refused.get());
+            assertEquals(3, pool(db).getInteger("reader_queue_depth"));
+            assertEquals(1, pool(db).getLong("reads_rejected"));
+            for (Outcome o : waiting) {
+                assertFalse(o.result.isDone(), "still waiting for the reader thread");
+            }
+            release.countDown();
+            assertEquals(new JsonObject().put("busy", true), busy.get());
+            for (Outcome o : waiting) {
+                assertEquals(new JsonObject().put("waited", true), o.get());
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.store.migration.Migrations;
 import dev.agentstore.support.Eventually;
 import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentstore.bus.Failures;
+import dev.agentstore.store.migration.Migration;
+import dev.agentstore.store.migration.Migrations;
 import dev.agentstore.support.BeforeServerStart;
 import dev.agentstore.support.RealServer;
 import dev.agentstore.support.SqliteFiles;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentstore.bus.Actions;
 import dev.agentstore.bus.Addresses;
 import dev.agentstore.bus.Failures;
+import dev.agentstore.store.migration.Migrations;
 import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -3,8 +3,8 @@ package dev.agentstore.support;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentstore.store.Migrations;
 import dev.agentstore.store.Sqlite;
+import dev.agentstore.store.migration.Migrations;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

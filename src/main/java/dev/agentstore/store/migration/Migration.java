@@ -1,4 +1,4 @@
-package dev.agentstore.store;
+package dev.agentstore.store.migration;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.agentstore.store;
+package dev.agentstore.store.migration;
 
 import static dev.agentstore.support.SqliteFiles.column;
 import static dev.agentstore.support.SqliteFiles.columns;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentstore.store.Sqlite;
 import dev.agentstore.support.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
