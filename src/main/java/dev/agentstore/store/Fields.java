@@ -204,7 +204,7 @@ public final class Fields {
         }
     }
 
-    static String typeName(Object v) {
+    private static String typeName(Object v) {
         if (v instanceof String) {
             return "a string";
         } else if (v instanceof Number) {

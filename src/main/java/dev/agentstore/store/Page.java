@@ -10,8 +10,8 @@ import java.sql.SQLException;
  * {@code offset} >= 0 (default 0).
  */
 public record Page(int limit, int offset) {
-    public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
 
     /** Reads {@code limit} and {@code offset} from a request body, refusing values out of range with 400. */
     public static Page of(JsonObject body) {

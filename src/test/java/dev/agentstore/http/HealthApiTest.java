@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentstore.support.Eventually;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,9 +64,9 @@ class HealthApiTest {
     void probeDoesNotKeepAConnection() {
         try (TestServer server = TestServer.start(dir)) {
             assertEquals(200, server.get("/api/health/db").statusCode());
-            dev.agentstore.support.Eventually.await(
+            Eventually.await(
                     "no pooled connection is held after the probe",
-                    java.time.Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
                     () -> TestServer.await(server.store.stats())
                                     .getJsonObject("databases")
                                     .getJsonObject("workflow")
