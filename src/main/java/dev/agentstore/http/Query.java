@@ -54,8 +54,9 @@ final class Query {
      * the parameters, typed, for {@link #parsed} and goes on to the route.
      */
     void check(RoutingContext ctx) {
-        MultiMap given = ctx.queryParams();
-        if (!given.isEmpty()) {
+        // Most requests have no query string: skip the decoding of the URI that queryParams() does.
+        MultiMap given = ctx.request().query() == null ? null : ctx.queryParams();
+        if (given != null && !given.isEmpty()) {
             JsonObject parsed = new JsonObject();
             try {
                 for (String name : given.names()) {
