@@ -2,9 +2,7 @@ package dev.agentstore.http;
 
 import dev.agentstore.bus.StoreClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /**
  * Versions of generated agents: save one, get one, get the latest active one, list an agent's versions,
@@ -17,14 +15,14 @@ final class AgentRoutes {
         this.store = store;
     }
 
-    void mount(Router router) {
-        router.get("/api/agents").handler(this::list);
-        router.get("/api/agents/:name").handler(this::latest);
-        router.post("/api/agents/:name/versions").handler(this::save);
-        router.get("/api/agents/:name/versions").handler(this::versions);
-        router.get("/api/agents/:name/versions/:version").handler(this::get);
-        router.put("/api/agents/:name/versions/:version").handler(this::setActive);
-        router.patch("/api/agents/:name/versions/:version").handler(this::setActive);
+    void mount(Api api) {
+        api.get("/api/agents", Query.PAGE, this::list);
+        api.get("/api/agents/:name", Query.NONE, this::latest);
+        api.post("/api/agents/:name/versions", Query.NONE, this::save);
+        api.get("/api/agents/:name/versions", Query.PAGE.bool("include_code"), this::versions);
+        api.get("/api/agents/:name/versions/:version", Query.NONE, this::get);
+        api.put("/api/agents/:name/versions/:version", Query.NONE, this::setActive);
+        api.patch("/api/agents/:name/versions/:version", Query.NONE, this::setActive);
     }
 
     private void save(RoutingContext ctx) {
@@ -58,30 +56,11 @@ final class AgentRoutes {
     }
 
     private void versions(RoutingContext ctx) {
-        Responses.json(
-                ctx,
-                () -> {
-                    Requests.onlyParams(ctx, Set.of("include_code", "limit", "offset"));
-                    JsonObject query = new JsonObject();
-                    Requests.boolParam(ctx, "include_code", query);
-                    Requests.pageParams(ctx, query);
-                    return store.listAgentVersions(ctx.pathParam("name"), query);
-                },
-                200,
-                r -> r);
+        Responses.query(ctx, query -> store.listAgentVersions(ctx.pathParam("name"), query));
     }
 
     private void list(RoutingContext ctx) {
-        Responses.json(
-                ctx,
-                () -> {
-                    Requests.onlyParams(ctx, Set.of("limit", "offset"));
-                    JsonObject query = new JsonObject();
-                    Requests.pageParams(ctx, query);
-                    return store.listAgents(query);
-                },
-                200,
-                r -> r);
+        Responses.query(ctx, store::listAgents);
     }
 
     /** PUT or PATCH {@code {"is_active": true|false}}. */

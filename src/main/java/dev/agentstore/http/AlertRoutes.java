@@ -2,9 +2,7 @@ package dev.agentstore.http;
 
 import dev.agentstore.bus.StoreClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /** Keyword alerts: create one or a batch, get one, list. */
 final class AlertRoutes {
@@ -14,10 +12,10 @@ final class AlertRoutes {
         this.store = store;
     }
 
-    void mount(Router router) {
-        router.post("/api/alerts").handler(this::create);
-        router.get("/api/alerts").handler(this::list);
-        router.get("/api/alerts/:id").handler(this::get);
+    void mount(Api api) {
+        api.post("/api/alerts", Query.NONE, this::create);
+        api.get("/api/alerts", Query.PAGE, this::list);
+        api.get("/api/alerts/:id", Query.NONE, this::get);
     }
 
     /** {@code {"alerts": [...]}} is a batch; any other object is one alert. */
@@ -44,16 +42,7 @@ final class AlertRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Responses.json(
-                ctx,
-                () -> {
-                    Requests.onlyParams(ctx, Set.of("limit", "offset"));
-                    JsonObject query = new JsonObject();
-                    Requests.pageParams(ctx, query);
-                    return store.listAlerts(query);
-                },
-                200,
-                r -> r);
+        Responses.query(ctx, store::listAlerts);
     }
 
     private static long id(RoutingContext ctx) {

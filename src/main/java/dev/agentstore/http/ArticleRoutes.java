@@ -2,9 +2,7 @@ package dev.agentstore.http;
 
 import dev.agentstore.bus.StoreClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /** Scraped articles: create one or a batch (insert-or-ignore by id), get one, list. */
 final class ArticleRoutes {
@@ -14,10 +12,10 @@ final class ArticleRoutes {
         this.store = store;
     }
 
-    void mount(Router router) {
-        router.post("/api/articles").handler(this::create);
-        router.get("/api/articles").handler(this::list);
-        router.get("/api/articles/:id").handler(this::get);
+    void mount(Api api) {
+        api.post("/api/articles", Query.NONE, this::create);
+        api.get("/api/articles", Query.PAGE.text("url"), this::list);
+        api.get("/api/articles/:id", Query.NONE, this::get);
     }
 
     /** {@code {"articles": [...]}} is a batch; any other object is one article. */
@@ -49,16 +47,6 @@ final class ArticleRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Responses.json(
-                ctx,
-                () -> {
-                    Requests.onlyParams(ctx, Set.of("url", "limit", "offset"));
-                    JsonObject query = new JsonObject();
-                    Requests.stringParam(ctx, "url", query);
-                    Requests.pageParams(ctx, query);
-                    return store.listArticles(query);
-                },
-                200,
-                r -> r);
+        Responses.query(ctx, store::listArticles);
     }
 }

@@ -3,7 +3,6 @@ package dev.agentstore.http;
 import dev.agentstore.bus.StoreClient;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
@@ -22,11 +21,11 @@ final class HealthRoutes {
         this.store = store;
     }
 
-    void mount(Router router) {
-        router.get("/api/health/db").handler(this::db);
+    void mount(Api api) {
+        api.get("/api/health/db", Query.NONE, this::db);
         HealthCheckHandler live = HealthCheckHandler.create(vertx);
         live.register("process", p -> p.complete(Status.OK()));
-        router.get("/api/health/live").handler(live);
+        api.get("/api/health/live", Query.NONE, live);
         HealthCheckHandler ready = HealthCheckHandler.create(vertx);
         ready.register(
                 "store",
@@ -35,7 +34,7 @@ final class HealthRoutes {
                         .onSuccess(
                                 h -> p.complete("healthy".equals(h.getString("status")) ? Status.OK(h) : Status.KO(h)))
                         .onFailure(err -> p.complete(Status.KO())));
-        router.get("/api/health/ready").handler(ready);
+        api.get("/api/health/ready", Query.NONE, ready);
     }
 
     /** 200 when every database is healthy, 503 (same body, status degraded) when one is not. */

@@ -4,6 +4,7 @@ import dev.agentstore.bus.StoreClient;
 import dev.agentstore.config.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -28,11 +29,7 @@ public final class HttpVerticle extends VerticleBase {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-        new WorkflowRoutes(store).mount(router);
-        new ArticleRoutes(store).mount(router);
-        new AlertRoutes(store).mount(router);
-        new AgentRoutes(store).mount(router);
-        new HealthRoutes(vertx, store).mount(router);
+        mount(new Api(router), vertx, store);
         router.errorHandler(
                 404,
                 ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
@@ -55,6 +52,15 @@ public final class HttpVerticle extends VerticleBase {
                 .requestHandler(router)
                 .listen()
                 .onSuccess(s -> server = s);
+    }
+
+    /** Every route of the API; the tests read the list from here too, to check that each refuses what it must. */
+    static void mount(Api api, Vertx vertx, StoreClient store) {
+        new WorkflowRoutes(store).mount(api);
+        new ArticleRoutes(store).mount(api);
+        new AlertRoutes(store).mount(api);
+        new AgentRoutes(store).mount(api);
+        new HealthRoutes(vertx, store).mount(api);
     }
 
     /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * The one place that maps failures to HTTP responses: application/problem+json (RFC 9457) with a
  * message safe for clients. A store failure keeps its code; a store that does not answer is a 503.
  */
-public final class Problems {
+final class Problems {
     private static final Logger LOG = Logger.getLogger(Problems.class.getName());
     static final String CONTENT_TYPE = "application/problem+json";
     /** Seconds a client should wait before retrying a 503. */
@@ -21,20 +21,13 @@ public final class Problems {
     private Problems() {}
 
     /** A request that this layer refuses before it reaches the store. */
-    public static final class BadRequest extends RuntimeException {
-        final int status;
-
-        public BadRequest(int status, String detail) {
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String detail) {
             super(detail, null, false, false);
-            this.status = status;
-        }
-
-        public BadRequest(String detail) {
-            this(Failures.BAD_REQUEST, detail);
         }
     }
 
-    public static void send(RoutingContext ctx, int status, String detail) {
+    static void send(RoutingContext ctx, int status, String detail) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
@@ -54,9 +47,9 @@ public final class Problems {
     }
 
     /** Maps any failure of a request's future to a problem response. */
-    public static void fail(RoutingContext ctx, Throwable err) {
+    static void fail(RoutingContext ctx, Throwable err) {
         if (err instanceof BadRequest bad) {
-            send(ctx, bad.status, bad.getMessage());
+            send(ctx, Failures.BAD_REQUEST, bad.getMessage());
         } else if (err instanceof ReplyException re) {
             switch (re.failureType()) {
                 case RECIPIENT_FAILURE -> {

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
 
-/** Parsing of what arrives over HTTP; the store validates the fields themselves. */
+/** Parsing of request bodies; {@link Query} parses query parameters, the store validates the fields themselves. */
 final class Requests {
     private Requests() {}
 
@@ -45,55 +45,6 @@ final class Requests {
         (body.containsKey(batchField) ? batch : one).accept(body);
     }
 
-    /** A query parameter that must be a whole number, when present. */
-    private static void intParam(RoutingContext ctx, String name, JsonObject into) {
-        String raw = singleParam(ctx, name);
-        if (raw == null) {
-            return;
-        }
-        try {
-            into.put(name, Long.parseLong(raw.trim()));
-        } catch (NumberFormatException e) {
-            throw new Problems.BadRequest("query parameter '" + name + "' must be a whole number, got '" + raw + "'");
-        }
-    }
-
-    /** The page of a list: {@code limit} and {@code offset}, whole numbers; the store checks their range. */
-    static void pageParams(RoutingContext ctx, JsonObject into) {
-        intParam(ctx, "limit", into);
-        intParam(ctx, "offset", into);
-    }
-
-    /** A query parameter that must be true or false, when present. */
-    static void boolParam(RoutingContext ctx, String name, JsonObject into) {
-        String raw = singleParam(ctx, name);
-        if (raw == null) {
-            return;
-        }
-        switch (raw.trim()) {
-            case "true" -> into.put(name, true);
-            case "false" -> into.put(name, false);
-            default ->
-                throw new Problems.BadRequest(
-                        "query parameter '" + name + "' must be true or false, got '" + raw + "'");
-        }
-    }
-
-    static void stringParam(RoutingContext ctx, String name, JsonObject into) {
-        String raw = singleParam(ctx, name);
-        if (raw != null) {
-            into.put(name, raw);
-        }
-    }
-
-    private static String singleParam(RoutingContext ctx, String name) {
-        var all = ctx.queryParam(name);
-        if (all.size() > 1) {
-            throw new Problems.BadRequest("query parameter '" + name + "' is given more than once");
-        }
-        return all.isEmpty() ? null : all.get(0);
-    }
-
     /** The body of a request whose path names {@code field}; the same field in the body would be ambiguous. */
     static JsonObject withoutPathField(JsonObject body, String field) {
         if (body.containsKey(field)) {
@@ -101,15 +52,5 @@ final class Requests {
                     "the " + field + " is taken from the path; remove '" + field + "' from the body");
         }
         return body;
-    }
-
-    /** Refuses query parameters the endpoint does not know, so that a typo is not silently ignored. */
-    static void onlyParams(RoutingContext ctx, java.util.Set<String> allowed) {
-        for (String name : ctx.queryParams().names()) {
-            if (!allowed.contains(name)) {
-                throw new Problems.BadRequest("unknown query parameter '" + name + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)));
-            }
-        }
     }
 }

@@ -19,6 +19,14 @@ final class Responses {
     }
 
     /**
+     * A read that takes the route's query parameters (the four lists, an agent's versions): the parameters
+     * {@link Query#check} accepted, typed, go to the store as they are, and its reply comes back as it is.
+     */
+    static void query(RoutingContext ctx, Function<JsonObject, Future<JsonObject>> call) {
+        json(ctx, () -> call.apply(Query.parsed(ctx)), 200, r -> r);
+    }
+
+    /**
      * Calls the store ({@code call} may throw a {@link Problems.BadRequest} while it reads the request),
      * then answers {@code status} with {@code shape} applied to the reply.
      */

@@ -2,9 +2,7 @@ package dev.agentstore.http;
 
 import dev.agentstore.bus.StoreClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
 
 /** The Python implementation's workflow endpoints, with its response fields. */
 final class WorkflowRoutes {
@@ -14,12 +12,12 @@ final class WorkflowRoutes {
         this.store = store;
     }
 
-    void mount(Router router) {
-        router.post("/api/workflows").handler(this::create);
-        router.get("/api/workflows").handler(this::list);
-        router.get("/api/workflows/:id").handler(this::get);
-        router.put("/api/workflows/:id").handler(this::update);
-        router.get("/api/workflows/:id/history").handler(this::history);
+    void mount(Api api) {
+        api.post("/api/workflows", Query.NONE, this::create);
+        api.get("/api/workflows", Query.PAGE.text("status"), this::list);
+        api.get("/api/workflows/:id", Query.NONE, this::get);
+        api.put("/api/workflows/:id", Query.NONE, this::update);
+        api.get("/api/workflows/:id/history", Query.NONE, this::history);
     }
 
     private void create(RoutingContext ctx) {
@@ -50,17 +48,7 @@ final class WorkflowRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Responses.json(
-                ctx,
-                () -> {
-                    Requests.onlyParams(ctx, Set.of("status", "limit", "offset"));
-                    JsonObject query = new JsonObject();
-                    Requests.stringParam(ctx, "status", query);
-                    Requests.pageParams(ctx, query);
-                    return store.listWorkflows(query);
-                },
-                200,
-                r -> r);
+        Responses.query(ctx, store::listWorkflows);
     }
 
     private void history(RoutingContext ctx) {

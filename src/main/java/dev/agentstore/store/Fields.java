@@ -28,8 +28,16 @@ public final class Fields {
 
     /** Refuses fields that this request does not know, so that a typo is an error, not a silent no-op. */
     public static void onlyKnown(JsonObject body, Set<String> allowed) {
+        onlyKnown(body, Set.of(), allowed);
+    }
+
+    /**
+     * As above, for a request on the row that the {@code key} fields name. They are accepted but not listed
+     * as allowed: over HTTP they come from the path, and a body that holds them is refused.
+     */
+    public static void onlyKnown(JsonObject body, Set<String> key, Set<String> allowed) {
         for (String name : body.fieldNames()) {
-            if (!allowed.contains(name)) {
+            if (!allowed.contains(name) && !key.contains(name)) {
                 throw bad("unknown field '" + name + "'; allowed: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
@@ -196,7 +204,7 @@ public final class Fields {
         }
     }
 
-    static String typeName(Object v) {
+    private static String typeName(Object v) {
         if (v instanceof String) {
             return "a string";
         } else if (v instanceof Number) {

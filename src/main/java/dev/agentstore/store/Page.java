@@ -10,8 +10,8 @@ import java.sql.SQLException;
  * {@code offset} >= 0 (default 0).
  */
 public record Page(int limit, int offset) {
-    public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
 
     /** Reads {@code limit} and {@code offset} from a request body, refusing values out of range with 400. */
     public static Page of(JsonObject body) {
@@ -20,11 +20,21 @@ public record Page(int limit, int offset) {
                 Fields.intIn(body, "offset", 0, 0, Integer.MAX_VALUE));
     }
 
-    /** Sets the statement's last two parameters, {@code LIMIT ? OFFSET ?}, from position {@code at}. */
-    public PreparedStatement bind(PreparedStatement ps, int at) throws SQLException {
-        ps.setInt(at, limit);
-        ps.setInt(at + 1, offset);
-        return ps;
+    /**
+     * The rows of this page of {@code sql}, a query that ends in {@code LIMIT ? OFFSET ?} after the
+     * parameters of its {@code filter}.
+     */
+    public JsonArray rows(Session s, String sql, Rows.Mapper mapper, Object... filter) throws SQLException {
+        PreparedStatement ps = s.prepare(sql, filter);
+        ps.setInt(filter.length + 1, limit);
+        ps.setInt(filter.length + 2, offset);
+        return Rows.all(ps, mapper);
+    }
+
+    /** The reply of a list request, {@link #reply} of {@link #rows}. */
+    public JsonObject list(Session s, String field, String sql, Rows.Mapper mapper, Object... filter)
+            throws SQLException {
+        return reply(field, rows(s, sql, mapper, filter));
     }
 
     /** The reply of a list request: {@code {FIELD: rows, count, limit, offset}}, count = rows in this page. */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.function.Supplier;
 
 /** Runs a query and maps its rows to JSON objects. */
 public final class Rows {
@@ -33,10 +34,14 @@ public final class Rows {
         }
     }
 
-    /** The first row, or null when there is none. */
-    public static JsonObject first(PreparedStatement ps, Mapper mapper) throws SQLException {
+    /** The first row, or the failure {@code missing} makes (a 404 that names what was asked for). */
+    public static JsonObject one(PreparedStatement ps, Mapper mapper, Supplier<StoreException> missing)
+            throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? mapper.map(rs) : null;
+            if (!rs.next()) {
+                throw missing.get();
+            }
+            return mapper.map(rs);
         }
     }
 }

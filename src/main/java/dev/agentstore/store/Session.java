@@ -34,6 +34,32 @@ public final class Session implements AutoCloseable {
         return ps;
     }
 
+    /**
+     * The statement for {@code sql} with its first parameters bound to {@code params}, in order: a
+     * String, a Long, an Integer or null (SQL NULL). Anything else is a programming error, refused at
+     * once rather than stored as some driver's idea of it.
+     */
+    public PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = prepare(sql);
+        for (int i = 0; i < params.length; i++) {
+            bind(ps, i + 1, params[i]);
+        }
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, int at, Object value) throws SQLException {
+        if (value == null || value instanceof String) {
+            ps.setString(at, (String) value);
+        } else if (value instanceof Long n) {
+            ps.setLong(at, n);
+        } else if (value instanceof Integer n) {
+            ps.setInt(at, n);
+        } else {
+            throw new IllegalArgumentException("parameter " + at + " is a "
+                    + value.getClass().getName() + "; bind a String, a Long, an Integer or null");
+        }
+    }
+
     /** Runs a statement that takes no parameters and returns no rows (BEGIN, COMMIT, SAVEPOINT...). */
     public void execute(String sql) throws SQLException {
         prepare(sql).execute();
@@ -59,10 +85,6 @@ public final class Session implements AutoCloseable {
         long n = rowsWritten;
         rowsWritten = 0;
         return n;
-    }
-
-    public Connection connection() {
-        return connection;
     }
 
     /** Closes the statements, and the connection too. */

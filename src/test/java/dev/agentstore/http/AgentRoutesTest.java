@@ -107,6 +107,37 @@ class AgentRoutesTest {
         problem(404, server.get("/api/agents/nobody/versions"));
     }
 
+    @Test
+    @DisplayName("an unknown body field is a 400 that lists only what the body may hold, never the fields the"
+            + " path gives and the body may not repeat")
+    void unknownFieldListsOnlyWhatTheBodyMayHold() {
+        json(201, save("/api/agents/fields", "1", "x"));
+        for (HttpMethod method : new HttpMethod[] {HttpMethod.PUT, HttpMethod.PATCH}) {
+            assertEquals(
+                    "unknown field 'colour'; allowed: is_active",
+                    problem(
+                            400,
+                            server.send(
+                                    method,
+                                    "/api/agents/fields/versions/1",
+                                    new JsonObject().put("is_active", false).put("colour", "red"))));
+        }
+        assertEquals(
+                "unknown field 'colour'; allowed: code, created_by, description, version",
+                problem(
+                        400,
+                        server.send(
+                                HttpMethod.POST,
+                                "/api/agents/fields/versions",
+                                new JsonObject()
+                                        .put("version", "2")
+                                        .put("code", "c")
+                                        .put("colour", "red"))));
+        JsonObject versions = json(200, server.get("/api/agents/fields/versions"));
+        assertEquals(1, versions.getInteger("count"));
+        assertTrue(versions.getJsonArray("versions").getJsonObject(0).getBoolean("is_active"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"?include_code=yes", "?include_code=true&include_code=false", "?code=1", "?limit=0"})
     @DisplayName("GET .../versions refuses a bad include_code, an unknown parameter or a bad page with 400")

@@ -159,6 +159,27 @@ class WorkflowApiTest {
         }
     }
 
+    @Test
+    @DisplayName("an unknown field is a 400 that lists what the body may hold: for PUT not id, which the path gives")
+    void unknownFieldListsWhatTheBodyMayHold() {
+        JsonObject before = server.get("/api/workflows/" + existing).bodyAsJsonObject();
+        HttpResponse<Buffer> put =
+                put(existing, new JsonObject().put("status", "running").put("priority", 1));
+        assertProblem(put, 400);
+        assertEquals(
+                "unknown field 'priority'; allowed: current_step, data, error_message, status",
+                put.bodyAsJsonObject().getString("detail"));
+        assertEquals(before, server.get("/api/workflows/" + existing).bodyAsJsonObject());
+        HttpResponse<Buffer> post = server.send(
+                HttpMethod.POST,
+                "/api/workflows",
+                new JsonObject().put("workflow_name", "w").put("priority", 1));
+        assertProblem(post, 400);
+        assertEquals(
+                "unknown field 'priority'; allowed: initial_data, workflow_name",
+                post.bodyAsJsonObject().getString("detail"));
+    }
+
     static Stream<Arguments> badRequests() {
         String big = "{\"workflow_name\":\"" + "x".repeat(70 * 1024) + "\"}";
         return Stream.of(

@@ -169,6 +169,35 @@ class AgentBusTest {
         }
 
         @Test
+        @DisplayName("an unknown field fails with 400 listing only what the body may hold, not the agent_name and"
+                + " version that name the row")
+        void unknownFieldListsOnlyTheBody() {
+            save("keyed", "1");
+            assertEquals(
+                    "unknown field 'colour'; allowed: is_active",
+                    failsWith(
+                            Failures.BAD_REQUEST,
+                            server.store.setAgentVersionActive(
+                                    "keyed", "1", active(false).put("colour", "red"))));
+            assertTrue(await(server.store.getAgentVersion("keyed", "1")).getBoolean("is_active"));
+            assertEquals(
+                    "unknown field 'colour'; allowed: code, created_by, description, version",
+                    failsWith(
+                            Failures.BAD_REQUEST,
+                            server.store.saveAgentVersion(new JsonObject()
+                                    .put("agent_name", "keyed")
+                                    .put("version", "2")
+                                    .put("code", "c")
+                                    .put("colour", "red"))));
+            assertEquals(
+                    "unknown field 'colour'; allowed: include_code, limit, offset",
+                    failsWith(
+                            Failures.BAD_REQUEST,
+                            server.store.listAgentVersions("keyed", new JsonObject().put("colour", "red"))));
+            assertEquals(List.of("1"), versions(await(server.store.listAgentVersions("keyed", new JsonObject()))));
+        }
+
+        @Test
         @DisplayName("list-versions is newest first, leaves the code out unless include_code, and pages")
         void listsVersions() {
             save("lister", "a");

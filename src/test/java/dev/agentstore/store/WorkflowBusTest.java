@@ -149,6 +149,21 @@ class WorkflowBusTest {
                     server.store.updateWorkflow("no-such-id", new JsonObject().put("status", "running")));
             assertEquals("pending", await(server.store.getWorkflow(id)).getString("status"));
         }
+
+        @Test
+        @DisplayName("refuses an unknown field with 400 listing what a change may hold; id, the key, is not offered")
+        void unknownFieldListsWhatTheChangeMayHold() {
+            String id = create("unknown-field").getString("id");
+            JsonObject before = await(server.store.getWorkflow(id));
+            assertEquals(
+                    "unknown field 'priority'; allowed: current_step, data, error_message, status",
+                    failsWith(
+                            Failures.BAD_REQUEST,
+                            server.store.updateWorkflow(
+                                    id,
+                                    new JsonObject().put("status", "running").put("priority", 1))));
+            assertEquals(before, await(server.store.getWorkflow(id)));
+        }
     }
 
     @Nested

@@ -10,7 +10,6 @@ import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
@@ -21,13 +20,13 @@ import java.util.Set;
  * public method validates its request at once (400 or 413) and returns the {@link Work} to run.
  */
 public final class AgentRepository {
-    private static final Set<String> CREATE_FIELDS =
-            Set.of("agent_name", "version", "code", "description", "created_by");
-    private static final Set<String> VERSION_FIELDS = Set.of("agent_name", "version");
-    private static final Set<String> AGENT_FIELDS = Set.of("agent_name");
-    private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("agent_name", "include_code", "limit", "offset");
+    // The fields that name an agent, or one version of it: over HTTP they come from the path.
+    private static final Set<String> AGENT_KEY = Set.of("agent_name");
+    private static final Set<String> VERSION_KEY = Set.of("agent_name", "version");
+    private static final Set<String> CREATE_FIELDS = Set.of("version", "code", "description", "created_by");
+    private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("include_code", "limit", "offset");
     private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
-    private static final Set<String> SET_ACTIVE_FIELDS = Set.of("agent_name", "version", "is_active");
+    private static final Set<String> SET_ACTIVE_FIELDS = Set.of("is_active");
 
     private final LimitsConfig limits;
 
@@ -37,7 +36,7 @@ public final class AgentRepository {
 
     /** Write: a new, active version; replies with it, code left out. 409 when the version exists. */
     public Work create(JsonObject body) {
-        Fields.onlyKnown(body, CREATE_FIELDS);
+        Fields.onlyKnown(body, AGENT_KEY, CREATE_FIELDS);
         String name = agentName(body);
         String version = version(body);
         String code = Fields.requiredLongText(body, "code", limits.maxFieldBytes());
@@ -45,14 +44,7 @@ public final class AgentRepository {
         String createdBy = Fields.optionalText(body, "created_by", Fields.SHORT_TEXT);
         return s -> {
             String now = Timestamps.now();
-            PreparedStatement ps = s.prepare(AgentSql.INSERT_OR_IGNORE);
-            ps.setString(1, name);
-            ps.setString(2, version);
-            ps.setString(3, code);
-            ps.setString(4, description);
-            ps.setString(5, now);
-            ps.setString(6, createdBy);
-            if (s.update(ps) == 0) {
+            if (s.update(s.prepare(AgentSql.INSERT_OR_IGNORE, name, version, code, description, now, createdBy)) == 0) {
                 throw new StoreException(Failures.CONFLICT, "agent " + name + " already has a version " + version);
             }
             return new JsonObject()
@@ -68,49 +60,37 @@ public final class AgentRepository {
 
     /** Read: one version with its code, or 404. */
     public Work get(JsonObject body) {
-        Fields.onlyKnown(body, VERSION_FIELDS);
+        Fields.onlyKnown(body, VERSION_KEY);
         String name = agentName(body);
         String version = version(body);
-        return s -> {
-            PreparedStatement ps = s.prepare(AgentSql.SELECT_VERSION);
-            ps.setString(1, name);
-            ps.setString(2, version);
-            return found(Rows.first(ps, AgentRepository::withCode), name, version);
-        };
+        return s -> Rows.one(
+                s.prepare(AgentSql.SELECT_VERSION, name, version),
+                AgentRepository::withCode,
+                () -> notFound(name, version));
     }
 
     /** Read: the agent's newest active version with its code, or 404 when it has none. */
     public Work latest(JsonObject body) {
-        Fields.onlyKnown(body, AGENT_FIELDS);
+        Fields.onlyKnown(body, AGENT_KEY);
         String name = agentName(body);
-        return s -> {
-            PreparedStatement ps = s.prepare(AgentSql.SELECT_LATEST_ACTIVE);
-            ps.setString(1, name);
-            JsonObject latest = Rows.first(ps, AgentRepository::withCode);
-            if (latest == null) {
-                throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no active version");
-            }
-            return latest;
-        };
+        return s -> Rows.one(
+                s.prepare(AgentSql.SELECT_LATEST_ACTIVE, name),
+                AgentRepository::withCode,
+                () -> new StoreException(Failures.NOT_FOUND, "agent " + name + " has no active version"));
     }
 
     /** Read: the agent's versions newest first, code left out unless {@code include_code}; 404 if it has none. */
     public Work listVersions(JsonObject body) {
-        Fields.onlyKnown(body, LIST_VERSIONS_FIELDS);
+        Fields.onlyKnown(body, AGENT_KEY, LIST_VERSIONS_FIELDS);
         String name = agentName(body);
         boolean withCode = Boolean.TRUE.equals(Fields.optionalBoolean(body, "include_code"));
         Page page = Page.of(body);
         return s -> {
-            PreparedStatement ps =
-                    page.bind(s.prepare(withCode ? AgentSql.LIST_VERSIONS_WITH_CODE : AgentSql.LIST_VERSIONS), 2);
-            ps.setString(1, name);
-            JsonArray versions = Rows.all(ps, withCode ? AgentRepository::withCode : AgentRepository::withoutCode);
-            if (versions.isEmpty()) {
-                PreparedStatement exists = s.prepare(AgentSql.AGENT_EXISTS);
-                exists.setString(1, name);
-                if (!Rows.exists(exists)) {
-                    throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no versions");
-                }
+            JsonArray versions = withCode
+                    ? page.rows(s, AgentSql.LIST_VERSIONS_WITH_CODE, AgentRepository::withCode, name)
+                    : page.rows(s, AgentSql.LIST_VERSIONS, AgentRepository::withoutCode, name);
+            if (versions.isEmpty() && !Rows.exists(s.prepare(AgentSql.AGENT_EXISTS, name))) {
+                throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no versions");
             }
             return page.reply("versions", versions).put("agent_name", name);
         };
@@ -120,34 +100,30 @@ public final class AgentRepository {
     public Work list(JsonObject body) {
         Fields.onlyKnown(body, LIST_FIELDS);
         Page page = Page.of(body);
-        return s -> page.reply(
+        return s -> page.list(
+                s,
                 "agents",
-                Rows.all(
-                        page.bind(s.prepare(AgentSql.LIST_AGENTS), 1),
-                        rs -> new JsonObject()
-                                .put("agent_name", rs.getString(1))
-                                .put("version_count", rs.getLong(2))
-                                .put("latest_version", rs.getString(3))));
+                AgentSql.LIST_AGENTS,
+                rs -> new JsonObject()
+                        .put("agent_name", rs.getString(1))
+                        .put("version_count", rs.getLong(2))
+                        .put("latest_version", rs.getString(3)));
     }
 
     /** Write: activates or deactivates one version; replies with it, code left out; 404 if it does not exist. */
     public Work setActive(JsonObject body) {
-        Fields.onlyKnown(body, SET_ACTIVE_FIELDS);
+        Fields.onlyKnown(body, VERSION_KEY, SET_ACTIVE_FIELDS);
         String name = agentName(body);
         String version = version(body);
         boolean active = Fields.requiredBoolean(body, "is_active");
         return s -> {
-            PreparedStatement ps = s.prepare(AgentSql.SET_ACTIVE);
-            ps.setInt(1, active ? 1 : 0);
-            ps.setString(2, name);
-            ps.setString(3, version);
-            if (s.update(ps) == 0) {
+            if (s.update(s.prepare(AgentSql.SET_ACTIVE, active ? 1 : 0, name, version)) == 0) {
                 throw notFound(name, version);
             }
-            PreparedStatement select = s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE);
-            select.setString(1, name);
-            select.setString(2, version);
-            return found(Rows.first(select, AgentRepository::withoutCode), name, version);
+            return Rows.one(
+                    s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE, name, version),
+                    AgentRepository::withoutCode,
+                    () -> notFound(name, version));
         };
     }
 
@@ -157,13 +133,6 @@ public final class AgentRepository {
 
     private static String version(JsonObject body) {
         return Fields.requiredText(body, "version", Fields.SHORT_TEXT);
-    }
-
-    private static JsonObject found(JsonObject row, String name, String version) {
-        if (row == null) {
-            throw notFound(name, version);
-        }
-        return row;
     }
 
     private static StoreException notFound(String name, String version) {

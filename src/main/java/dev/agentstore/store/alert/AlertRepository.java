@@ -11,7 +11,6 @@ import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -66,22 +65,17 @@ public final class AlertRepository {
     public Work get(JsonObject body) {
         Fields.onlyKnown(body, GET_FIELDS);
         long id = Fields.requiredLong(body, "id");
-        return s -> {
-            PreparedStatement ps = s.prepare(AlertSql.SELECT_BY_ID);
-            ps.setLong(1, id);
-            JsonObject alert = Rows.first(ps, AlertRepository::row);
-            if (alert == null) {
-                throw new StoreException(Failures.NOT_FOUND, "alert " + id + " does not exist");
-            }
-            return alert;
-        };
+        return s -> Rows.one(
+                s.prepare(AlertSql.SELECT_BY_ID, id),
+                AlertRepository::row,
+                () -> new StoreException(Failures.NOT_FOUND, "alert " + id + " does not exist"));
     }
 
     /** Read: alerts newest first. */
     public Work list(JsonObject body) {
         Fields.onlyKnown(body, LIST_FIELDS);
         Page page = Page.of(body);
-        return s -> page.reply("alerts", Rows.all(page.bind(s.prepare(AlertSql.LIST), 1), AlertRepository::row));
+        return s -> page.list(s, "alerts", AlertSql.LIST, AlertRepository::row);
     }
 
     private Alert parse(JsonObject body) {
@@ -93,12 +87,7 @@ public final class AlertRepository {
     }
 
     private static long insert(Session s, Alert a, String now) throws SQLException {
-        PreparedStatement ps = s.prepare(AlertSql.INSERT);
-        ps.setString(1, a.title());
-        ps.setString(2, a.message());
-        ps.setString(3, a.sourceUrl());
-        ps.setString(4, now);
-        s.update(ps);
+        s.update(s.prepare(AlertSql.INSERT, a.title(), a.message(), a.sourceUrl(), now));
         return s.lastInsertRowid();
     }
 

@@ -11,7 +11,6 @@ import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -78,16 +77,9 @@ public final class ArticleRepository {
         Fields.onlyKnown(body, LIST_FIELDS);
         String url = Fields.optionalText(body, "url", Fields.URL_TEXT);
         Page page = Page.of(body);
-        return s -> {
-            PreparedStatement ps;
-            if (url == null) {
-                ps = page.bind(s.prepare(ArticleSql.LIST), 1);
-            } else {
-                ps = page.bind(s.prepare(ArticleSql.LIST_BY_URL), 2);
-                ps.setString(1, url);
-            }
-            return page.reply("articles", Rows.all(ps, ArticleRepository::row));
-        };
+        return s -> url == null
+                ? page.list(s, "articles", ArticleSql.LIST, ArticleRepository::row)
+                : page.list(s, "articles", ArticleSql.LIST_BY_URL, ArticleRepository::row, url);
     }
 
     private Article parse(JsonObject body) {
@@ -101,23 +93,14 @@ public final class ArticleRepository {
     }
 
     private static boolean insert(Session s, Article a, String now) throws SQLException {
-        PreparedStatement ps = s.prepare(ArticleSql.INSERT_OR_IGNORE);
-        ps.setString(1, a.id());
-        ps.setString(2, a.url());
-        ps.setString(3, a.title());
-        ps.setString(4, a.content());
-        ps.setString(5, now);
-        return s.update(ps) == 1;
+        return s.update(s.prepare(ArticleSql.INSERT_OR_IGNORE, a.id(), a.url(), a.title(), a.content(), now)) == 1;
     }
 
     private static JsonObject find(Session s, String id) throws SQLException {
-        PreparedStatement ps = s.prepare(ArticleSql.SELECT_BY_ID);
-        ps.setString(1, id);
-        JsonObject article = Rows.first(ps, ArticleRepository::row);
-        if (article == null) {
-            throw new StoreException(Failures.NOT_FOUND, "article " + id + " does not exist");
-        }
-        return article;
+        return Rows.one(
+                s.prepare(ArticleSql.SELECT_BY_ID, id),
+                ArticleRepository::row,
+                () -> new StoreException(Failures.NOT_FOUND, "article " + id + " does not exist"));
     }
 
     private static JsonObject json(Article a, String createdAt) {

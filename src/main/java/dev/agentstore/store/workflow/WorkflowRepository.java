@@ -12,7 +12,6 @@ import dev.agentstore.store.Work;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
@@ -25,7 +24,8 @@ import java.util.UUID;
  */
 public final class WorkflowRepository {
     private static final Set<String> CREATE_FIELDS = Set.of("workflow_name", "initial_data");
-    private static final Set<String> UPDATE_FIELDS = Set.of("id", "status", "current_step", "data", "error_message");
+    private static final Set<String> KEY = Set.of("id");
+    private static final Set<String> UPDATE_FIELDS = Set.of("status", "current_step", "data", "error_message");
     private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
 
     private final LimitsConfig limits;
@@ -43,14 +43,7 @@ public final class WorkflowRepository {
             String id = UUID.randomUUID().toString();
             String now = Timestamps.now();
             String status = WorkflowStatus.PENDING.value();
-            PreparedStatement ps = s.prepare(WorkflowSql.INSERT);
-            ps.setString(1, id);
-            ps.setString(2, name);
-            ps.setString(3, status);
-            ps.setString(4, data);
-            ps.setString(5, now);
-            ps.setString(6, now);
-            s.update(ps);
+            s.update(s.prepare(WorkflowSql.INSERT, id, name, status, data, now, now));
             appendHistory(s, id, status, null, "workflow created", now);
             return new JsonObject()
                     .put("id", id)
@@ -76,7 +69,7 @@ public final class WorkflowRepository {
      * refuses every change with 409.
      */
     public Work update(JsonObject body) {
-        Fields.onlyKnown(body, UPDATE_FIELDS);
+        Fields.onlyKnown(body, KEY, UPDATE_FIELDS);
         String id = id(body);
         String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
         WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
@@ -108,15 +101,15 @@ public final class WorkflowRepository {
             if (status != null && status.isFinal()) {
                 wf.put("completed_at", now);
             }
-            PreparedStatement ps = s.prepare(WorkflowSql.UPDATE);
-            ps.setString(1, newStatus);
-            ps.setString(2, wf.getString("current_step"));
-            ps.setString(3, data != null ? data : encode(wf.getValue("data")));
-            ps.setString(4, wf.getString("error_message"));
-            ps.setString(5, now);
-            ps.setString(6, wf.getString("completed_at"));
-            ps.setString(7, id);
-            s.update(ps);
+            s.update(s.prepare(
+                    WorkflowSql.UPDATE,
+                    newStatus,
+                    wf.getString("current_step"),
+                    data != null ? data : encode(wf.getValue("data")),
+                    wf.getString("error_message"),
+                    now,
+                    wf.getString("completed_at"),
+                    id));
             appendHistory(s, id, newStatus, wf.getString("current_step"), error, now);
             return wf;
         };
@@ -129,31 +122,20 @@ public final class WorkflowRepository {
         String status =
                 statusText == null ? null : WorkflowStatus.parse(statusText).value();
         Page page = Page.of(body);
-        return s -> {
-            PreparedStatement ps;
-            if (status == null) {
-                ps = page.bind(s.prepare(WorkflowSql.LIST), 1);
-            } else {
-                ps = page.bind(s.prepare(WorkflowSql.LIST_BY_STATUS), 2);
-                ps.setString(1, status);
-            }
-            return page.reply("workflows", Rows.all(ps, WorkflowRepository::row));
-        };
+        return s -> status == null
+                ? page.list(s, "workflows", WorkflowSql.LIST, WorkflowRepository::row)
+                : page.list(s, "workflows", WorkflowSql.LIST_BY_STATUS, WorkflowRepository::row, status);
     }
 
     /** Read: the history of one workflow, oldest first, or 404. */
     public Work history(JsonObject body) {
         String id = id(body);
         return s -> {
-            PreparedStatement exists = s.prepare(WorkflowSql.EXISTS);
-            exists.setString(1, id);
-            if (!Rows.exists(exists)) {
+            if (!Rows.exists(s.prepare(WorkflowSql.EXISTS, id))) {
                 throw notFound(id);
             }
-            PreparedStatement ps = s.prepare(WorkflowSql.LIST_HISTORY);
-            ps.setString(1, id);
             JsonArray rows = Rows.all(
-                    ps,
+                    s.prepare(WorkflowSql.LIST_HISTORY, id),
                     rs -> new JsonObject()
                             .put("id", rs.getLong(1))
                             .put("workflow_id", rs.getString(2))
@@ -166,24 +148,12 @@ public final class WorkflowRepository {
     }
 
     private static JsonObject find(Session s, String id) throws SQLException {
-        PreparedStatement ps = s.prepare(WorkflowSql.SELECT_BY_ID);
-        ps.setString(1, id);
-        JsonObject wf = Rows.first(ps, WorkflowRepository::row);
-        if (wf == null) {
-            throw notFound(id);
-        }
-        return wf;
+        return Rows.one(s.prepare(WorkflowSql.SELECT_BY_ID, id), WorkflowRepository::row, () -> notFound(id));
     }
 
     private static void appendHistory(Session s, String id, String status, String step, String message, String now)
             throws SQLException {
-        PreparedStatement ps = s.prepare(WorkflowSql.INSERT_HISTORY);
-        ps.setString(1, id);
-        ps.setString(2, status);
-        ps.setString(3, step);
-        ps.setString(4, message);
-        ps.setString(5, now);
-        s.update(ps);
+        s.update(s.prepare(WorkflowSql.INSERT_HISTORY, id, status, step, message, now));
     }
 
     private static JsonObject row(ResultSet rs) throws SQLException {

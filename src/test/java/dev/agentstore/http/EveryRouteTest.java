@@ -1,0 +1,213 @@
+package dev.agentstore.http;
+
+import static dev.agentstore.support.Http.json;
+import static dev.agentstore.support.Http.problem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentstore.support.TestServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("Every route refuses a query parameter it does not take, before anything reaches the store")
+class EveryRouteTest {
+    @TempDir
+    static Path dir;
+
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+        fixtures();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static final String NONE = "this endpoint takes no query parameters";
+
+    /** One request per route (two for the routes that take a batch), each one that succeeds as it is. */
+    record Call(HttpMethod method, String route, String uri, String body, String allowed) {
+        @Override
+        public String toString() {
+            return method + " " + uri;
+        }
+    }
+
+    static Stream<Call> calls() {
+        return Stream.of(
+                new Call(HttpMethod.POST, "/api/workflows", "/api/workflows", "{\"workflow_name\":\"q\"}", NONE),
+                new Call(HttpMethod.GET, "/api/workflows", "/api/workflows", null, "allowed: limit, offset, status"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/workflows",
+                        "/api/workflows?status=pending&limit=5",
+                        null,
+                        "allowed: limit, offset, status"),
+                new Call(HttpMethod.GET, "/api/workflows/:id", "/api/workflows/WORKFLOW", null, NONE),
+                new Call(
+                        HttpMethod.PUT,
+                        "/api/workflows/:id",
+                        "/api/workflows/WORKFLOW",
+                        "{\"current_step\":\"q\"}",
+                        NONE),
+                new Call(HttpMethod.GET, "/api/workflows/:id/history", "/api/workflows/WORKFLOW/history", null, NONE),
+                new Call(
+                        HttpMethod.POST, "/api/articles", "/api/articles", "{\"url\":\"https://example.com/q\"}", NONE),
+                new Call(
+                        HttpMethod.POST,
+                        "/api/articles",
+                        "/api/articles",
+                        "{\"articles\":[{\"url\":\"https://example.com/b\"}]}",
+                        NONE),
+                new Call(HttpMethod.GET, "/api/articles", "/api/articles?url=x", null, "allowed: limit, offset, url"),
+                new Call(HttpMethod.GET, "/api/articles/:id", "/api/articles/a1", null, NONE),
+                new Call(HttpMethod.POST, "/api/alerts", "/api/alerts", "{\"title\":\"q\"}", NONE),
+                new Call(HttpMethod.POST, "/api/alerts", "/api/alerts", "{\"alerts\":[{\"title\":\"b\"}]}", NONE),
+                new Call(HttpMethod.GET, "/api/alerts", "/api/alerts", null, "allowed: limit, offset"),
+                new Call(HttpMethod.GET, "/api/alerts/:id", "/api/alerts/ALERT", null, NONE),
+                new Call(HttpMethod.GET, "/api/agents", "/api/agents?offset=0", null, "allowed: limit, offset"),
+                new Call(HttpMethod.GET, "/api/agents/:name", "/api/agents/fixture", null, NONE),
+                new Call(
+                        HttpMethod.POST,
+                        "/api/agents/:name/versions",
+                        "/api/agents/fixture/versions",
+                        "{\"version\":\"q\",\"code\":\"c\"}",
+                        NONE),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/agents/:name/versions",
+                        "/api/agents/fixture/versions?include_code=true",
+                        null,
+                        "allowed: include_code, limit, offset"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/agents/:name/versions/:version",
+                        "/api/agents/fixture/versions/1",
+                        null,
+                        NONE),
+                new Call(
+                        HttpMethod.PUT,
+                        "/api/agents/:name/versions/:version",
+                        "/api/agents/fixture/versions/1",
+                        "{\"is_active\":true}",
+                        NONE),
+                new Call(
+                        HttpMethod.PATCH,
+                        "/api/agents/:name/versions/:version",
+                        "/api/agents/fixture/versions/1",
+                        "{\"is_active\":true}",
+                        NONE),
+                new Call(HttpMethod.GET, "/api/health/db", "/api/health/db", null, NONE),
+                new Call(HttpMethod.GET, "/api/health/live", "/api/health/live", null, NONE),
+                new Call(HttpMethod.GET, "/api/health/ready", "/api/health/ready", null, NONE));
+    }
+
+    static String workflow;
+    static long alert;
+
+    static void fixtures() {
+        workflow = json(201, server.send(HttpMethod.POST, "/api/workflows", new JsonObject().put("workflow_name", "f")))
+                .getString("id");
+        json(
+                201,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/articles",
+                        new JsonObject().put("id", "a1").put("url", "u")));
+        alert = json(201, server.send(HttpMethod.POST, "/api/alerts", new JsonObject().put("title", "f")))
+                .getLong("id");
+        json(
+                201,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/agents/fixture/versions",
+                        new JsonObject().put("version", "1").put("code", "c")));
+    }
+
+    static HttpResponse<Buffer> send(Call call, String query) {
+        String uri = call.uri().replace("WORKFLOW", workflow).replace("ALERT", Long.toString(alert));
+        String sep = uri.contains("?") ? "&" : "?";
+        return server.send(call.method(), query == null ? uri : uri + sep + query, call.body());
+    }
+
+    /** Everything a request could change: every list, the fixture workflow's history, the agent's versions. */
+    static JsonObject state() {
+        JsonObject state = new JsonObject();
+        for (String uri : new String[] {
+            "/api/workflows?limit=1000",
+            "/api/workflows/" + workflow + "/history",
+            "/api/articles?limit=1000",
+            "/api/alerts?limit=1000",
+            "/api/agents?limit=1000",
+            "/api/agents/fixture/versions?include_code=true&limit=1000"
+        }) {
+            state.put(uri, json(200, server.get(uri)));
+        }
+        return state;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("calls")
+    @DisplayName("an unknown parameter is a 400 naming it and what the route takes; nothing is created or changed,"
+            + " and the same request without it succeeds")
+    void unknownParameterIsRefused(Call call) {
+        JsonObject before = state();
+        String detail = problem(400, send(call, "x=1"));
+        assertTrue(detail.startsWith("unknown query parameter 'x'; "), detail);
+        assertTrue(detail.endsWith(call.allowed()), detail);
+        assertEquals(before, state(), "nothing was written");
+
+        int status = send(call, null).statusCode();
+        assertTrue(status == 200 || status == 201, call + " without the parameter answers " + status);
+    }
+
+    static Stream<Call> callsWithParameters() {
+        return calls().filter(c -> !c.allowed().equals(NONE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("callsWithParameters")
+    @DisplayName("a parameter that the route takes, given twice, is a 400 that says so")
+    void repeatedParameterIsRefused(Call call) {
+        String param = call.allowed().substring("allowed: ".length()).split(", ")[0];
+        String value = param.equals("include_code") ? "true" : "1";
+        String detail = problem(400, send(call, param + "=" + value + "&" + param + "=" + value));
+        assertEquals("query parameter '" + param + "' is given more than once", detail);
+    }
+
+    @Test
+    @DisplayName("the table above names every route the API mounts, so a new route cannot skip these checks unseen")
+    void tableCoversEveryRoute() {
+        Router router = Router.router(server.vertx);
+        HttpVerticle.mount(new Api(router), server.vertx, server.store);
+        Set<String> mounted = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            for (HttpMethod method : route.methods()) {
+                mounted.add(method + " " + route.getPath());
+            }
+        }
+        Set<String> tested =
+                calls().map(c -> c.method() + " " + c.route()).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(mounted, tested);
+    }
+}
