@@ -5,6 +5,7 @@ import static dev.agentstore.support.Http.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -12,35 +13,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("Every route refuses a query parameter it does not take, before anything reaches the store")
+@RealServer
 class EveryRouteTest {
-    @TempDir
-    static Path dir;
-
     static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir);
         fixtures();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     static final String NONE = "this endpoint takes no query parameters";
