@@ -16,8 +16,11 @@ import java.nio.file.Path;
  * @param leakThresholdS seconds a connection may be held before a warning names its holder (0: never)
  * @param synchronous SQLite's synchronous pragma for the writer: FULL (durable on power loss) or NORMAL
  * @param writerBatchMax most write requests committed in one transaction (group commit)
- * @param writerQueueCapacity write requests that may wait for the writer; more get 503. Also bounds
- *     the reads waiting for a reader thread
+ * @param writerQueueCapacity write requests that may wait for the writer; more get 503
+ * @param readerQueueCapacity reads that may wait for a reader thread; more get 503
+ * @param writeTimeoutMs not a key: computed from {@code http.request_timeout_ms} (it minus the lesser of
+ *     5 s and half of it). A write still queued this long after it arrived is failed with 503 and never
+ *     written, so that a client that timed out and was told to retry never finds its write done later
  */
 public record DatabaseConfig(
         String name,
@@ -30,7 +33,9 @@ public record DatabaseConfig(
         int leakThresholdS,
         String synchronous,
         int writerBatchMax,
-        int writerQueueCapacity) {
+        int writerQueueCapacity,
+        int readerQueueCapacity,
+        long writeTimeoutMs) {
 
     public int maxConnections() {
         return poolSize + maxOverflow;

@@ -25,7 +25,19 @@ class DatabasePoolTest {
 
     DatabaseConfig config(int size, int overflow, int timeoutS, int recycleS, int idleS, int leakS) {
         return new DatabaseConfig(
-                "workflow", dir.resolve("pool.db"), size, overflow, timeoutS, recycleS, idleS, leakS, "FULL", 64, 100);
+                "workflow",
+                dir.resolve("pool.db"),
+                size,
+                overflow,
+                timeoutS,
+                recycleS,
+                idleS,
+                leakS,
+                "FULL",
+                64,
+                100,
+                100,
+                60_000);
     }
 
     /** The outcome of one request: a reply body, or a failure code. */
