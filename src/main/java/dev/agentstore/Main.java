@@ -1,10 +1,13 @@
 package dev.agentstore;
 
 import dev.agentstore.config.AppConfig;
+import dev.agentstore.config.ConfigException;
 import dev.agentstore.config.ConfigLoader;
+import dev.agentstore.config.ListenAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +19,12 @@ import sun.misc.Signal;
  * Starts agent-store: reads the configuration, deploys the store, then the HTTP API. SIGTERM and
  * SIGINT stop it cleanly: no new requests, those in flight finish, the writer flushes, exit 0.
  *
- * <p>Exit codes: 0 stopped cleanly, 1 failed to start (or to stop in time), 2 bad usage or bad configuration.
+ * <p>Exit codes: 0 stopped cleanly; 2 bad usage or a configuration that can never work (a bad value, an
+ * unknown key, an {@code http.host} that does not resolve or is not an address of this machine); 1 failed
+ * to start (or to stop in time) with a valid configuration, because of the state of the machine: a port
+ * that another process holds, a database file that cannot be opened. A port in use is 1, not 2: the same
+ * configuration works once the other process (often the previous instance, still stopping) lets go, so a
+ * supervisor's restart is the right answer to it, and not to a 2.
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -26,24 +34,37 @@ public final class Main {
     public static void main(String[] args) {
         Logging.install();
         if (args.length > 0 && args[0].equals("migrate")) {
-            System.exit(MigrateCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(MigrateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         Path configFile = ConfigLoader.DEFAULT_FILE;
         boolean required = false;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                configFile = Path.of(args[++i]);
-                required = true;
-            } else if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println(usage());
-                System.exit(0);
-            } else {
-                System.err.println("agent-store: unknown argument '" + args[i] + "'\n" + usage());
-                System.exit(2);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--config" -> {
+                        configFile = Path.of(value(args, ++i, "--config", "a path"));
+                        required = true;
+                    }
+                    case "--help", "-h" -> {
+                        System.out.println(usage());
+                        System.exit(0);
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+                }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("agent-store: " + e.getMessage() + "\n" + usage());
+            System.exit(2);
+        }
+        AppConfig config = null;
+        try {
+            config = ConfigLoader.load(configFile, required, System.getenv(), System.getProperties());
+            ListenAddress.check(config.http());
+        } catch (ConfigException e) {
+            System.err.println("agent-store: bad configuration: " + e.getMessage());
+            System.exit(2);
         }
         Vertx vertx = Vertx.vertx();
-        AppConfig config = loadOrExit(vertx, configFile, required);
         // The main thread waits for a signal or a failed start and does the stopping itself. A callback
         // chained after vertx.close() on an event loop is scheduled on a loop that close() has just shut
         // down: it never runs (RejectedExecutionException), and the process hung on SIGTERM until killed.
@@ -84,20 +105,15 @@ public final class Main {
         f.toCompletionStage().toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Loads and validates the configuration, or exits with status 2 and a message that names the key. */
-    static AppConfig loadOrExit(Vertx vertx, Path file, boolean required) {
-        try {
-            return ConfigLoader.load(vertx, file, required)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get();
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            System.err.println("agent-store: bad configuration: " + cause.getMessage());
-            vertx.close();
-            System.exit(2);
-            return null;
+    /**
+     * The value after {@code flag}, at {@code args[i]}. A missing one, or the next flag in its place, is a
+     * usage error ("--config needs a path"), rather than a path named "--help" or an "unknown argument".
+     */
+    static String value(String[] args, int i, String flag, String what) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(flag + " needs " + what);
         }
+        return args[i];
     }
 
     static String usage() {

@@ -1,6 +1,7 @@
 package dev.agentstore;
 
 import dev.agentstore.config.AppConfig;
+import dev.agentstore.config.ConfigException;
 import dev.agentstore.config.ConfigLoader;
 import dev.agentstore.config.DatabaseConfig;
 import dev.agentstore.store.Sqlite;
@@ -9,7 +10,6 @@ import dev.agentstore.store.migration.Migration;
 import dev.agentstore.store.migration.MigrationException;
 import dev.agentstore.store.migration.MigrationStatus;
 import dev.agentstore.store.migration.Migrations;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -40,14 +40,14 @@ final class MigrateCommand {
         try {
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--to" -> to = Integer.parseInt(value(args, ++i, "--to"));
+                    case "--to" -> to = number(Main.value(args, ++i, "--to", "a version number"));
                     case "--dry-run" -> dryRun = true;
                     case "--allow-data-loss" -> allowDataLoss = true;
                     case "--config" -> {
-                        configFile = Path.of(value(args, ++i, "--config"));
+                        configFile = Path.of(Main.value(args, ++i, "--config", "a path"));
                         required = true;
                     }
-                    case "--database" -> only = value(args, ++i, "--database");
+                    case "--database" -> only = Main.value(args, ++i, "--database", "a database name");
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
@@ -66,18 +66,11 @@ final class MigrateCommand {
             return 2;
         }
         AppConfig config;
-        Vertx vertx = Vertx.vertx();
         try {
-            config = ConfigLoader.load(vertx, configFile, required)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get();
-        } catch (Exception e) {
-            err.println("agent-store migrate: bad configuration: "
-                    + (e.getCause() != null ? e.getCause() : e).getMessage());
+            config = ConfigLoader.load(configFile, required, System.getenv(), System.getProperties());
+        } catch (ConfigException e) {
+            err.println("agent-store migrate: bad configuration: " + e.getMessage());
             return 2;
-        } finally {
-            vertx.close();
         }
         List<DatabaseConfig> dbs = config.databases();
         if (only != null) {
@@ -182,10 +175,11 @@ final class MigrateCommand {
         }
     }
 
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
+    private static int number(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--to needs a version number, got '" + text + "'");
         }
-        return args[i];
     }
 }

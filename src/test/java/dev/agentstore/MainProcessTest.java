@@ -76,7 +76,35 @@ class MainProcessTest {
     }
 
     @Test
-    @DisplayName("a port already in use makes the start fail with status 1")
+    @DisplayName("--config without a path exits with status 2 and says that it needs one")
+    void configWithoutPathExitsWith2(@TempDir Path dir) throws Exception {
+        try (ServerProcess p = ServerProcess.start(ServerProcess.javaMain("--config"), dir, Map.of())) {
+            assertEquals(2, p.awaitExit(START_MS), p.output());
+            assertTrue(p.output().contains("agent-store: --config needs a path"), p.output());
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "an http.host that is not an address of this machine exits with status 2 naming the key, before binding")
+    void foreignHostExitsWith2(@TempDir Path dir) throws Exception {
+        // TEST-NET-3 (RFC 5737): on no interface; nothing is sent to it.
+        try (ServerProcess p = ServerProcess.start(
+                ServerProcess.javaMain(),
+                dir,
+                Map.of(
+                        "AGENTSTORE_HTTP_HOST",
+                        "203.0.113.7",
+                        "AGENTSTORE_DATABASE_WORKFLOW_PATH",
+                        dir.resolve("w.db").toString()))) {
+            assertEquals(2, p.awaitExit(START_MS), p.output());
+            assertTrue(p.output().contains("bad configuration: http.host '203.0.113.7'"), p.output());
+        }
+        assertTrue(Files.notExists(dir.resolve("w.db")), "refused before the store opened its file");
+    }
+
+    @Test
+    @DisplayName("a port already in use makes the start fail with status 1, naming the host and port it could not take")
     void busyPortExitsWith1(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
                 ServerProcess p = ServerProcess.start(
@@ -88,6 +116,10 @@ class MainProcessTest {
                                         dir.resolve("w.db").toString()))) {
             assertEquals(1, p.awaitExit(START_MS), p.output());
             assertTrue(p.output().contains("failed to start"), p.output());
+            assertTrue(
+                    p.output()
+                            .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (http.host, http.port)"),
+                    p.output());
         }
     }
 }

@@ -17,9 +17,10 @@ import java.nio.file.Path;
  * @param synchronous SQLite's synchronous pragma for the writer: FULL (durable on power loss) or NORMAL
  * @param writerBatchMax most write requests committed in one transaction (group commit)
  * @param writerQueueCapacity write requests that may wait for the writer; more get 503
- * @param readerQueueCapacity read requests that may wait for a reader thread; more get 503
- * @param writeTimeoutMs not a key: a write still queued this long after it arrived is failed with 503 and
- *     never written (its client is about to time out, and was told to retry); from http.request_timeout_ms
+ * @param readerQueueCapacity reads that may wait for a reader thread; more get 503
+ * @param writeTimeoutMs not a key: computed from {@code http.request_timeout_ms} (it minus the lesser of
+ *     5 s and half of it). A write still queued this long after it arrived is failed with 503 and never
+ *     written, so that a client that timed out and was told to retry never finds its write done later
  */
 public record DatabaseConfig(
         String name,

@@ -51,6 +51,8 @@ public final class HttpVerticle extends VerticleBase {
                         new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .requestHandler(router)
                 .listen()
+                .recover(err -> Future.failedFuture(new IllegalStateException(
+                        "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
                 .onSuccess(s -> server = s);
     }
 
@@ -69,6 +71,12 @@ public final class HttpVerticle extends VerticleBase {
         return server == null
                 ? Future.succeededFuture()
                 : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** host:port as a client would write it, with an IPv6 address in brackets. */
+    private String address() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return host + ":" + config.port();
     }
 
     public int actualPort() {

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +37,10 @@ class ConfigLoaderTest {
         assertEquals("FULL", c.workflow().synchronous());
         assertTrue(c.agentVersions().isEmpty());
         assertEquals(1000, c.limits().maxBatchItems());
+        assertEquals(256, c.workflow().writerBatchMax());
+        assertEquals(10_000, c.workflow().writerQueueCapacity());
+        assertEquals(10_000, c.workflow().readerQueueCapacity());
+        assertEquals(60_000, c.workflow().writeTimeoutMs(), "65 s less the 5 s margin");
     }
 
     @Test
@@ -161,35 +163,17 @@ class ConfigLoaderTest {
     @DisplayName(
             "the shipped conf/config.yaml loads and states the defaults; a malformed file or a missing --config file is an error")
     void yamlFiles(@TempDir Path dir) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            AppConfig shipped = ConfigLoader.load(vertx, Path.of("conf/config.yaml"), true)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            assertEquals(ConfigLoader.parse(new JsonObject(), System.getenv(), new Properties()), shipped);
-            Path bad = dir.resolve("bad.yaml");
-            Files.writeString(bad, "http:\n  port: [1, 2\n");
-            Exception e = assertThrows(
-                    Exception.class,
-                    () -> ConfigLoader.load(vertx, bad, true)
-                            .toCompletionStage()
-                            .toCompletableFuture()
-                            .get(10, TimeUnit.SECONDS));
-            assertTrue(e.getCause() instanceof ConfigException, e.toString());
-            assertThrows(
-                    Exception.class,
-                    () -> ConfigLoader.load(vertx, dir.resolve("none.yaml"), true)
-                            .toCompletionStage()
-                            .toCompletableFuture()
-                            .get(10, TimeUnit.SECONDS));
-            AppConfig absent = ConfigLoader.load(vertx, dir.resolve("none.yaml"), false)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS);
-            assertFalse(absent.agentVersions().isPresent());
-        } finally {
-            vertx.close();
-        }
+        AppConfig shipped = ConfigLoader.load(Path.of("conf/config.yaml"), true, Map.of(), new Properties());
+        assertEquals(ConfigLoader.parse(new JsonObject(), Map.of(), new Properties()), shipped);
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "http:\n  port: [1, 2\n");
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(bad, true, Map.of(), new Properties()));
+        ConfigException missing = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("none.yaml"), true, Map.of(), new Properties()));
+        assertTrue(missing.getMessage().contains("none.yaml does not exist"), missing.getMessage());
+        AppConfig absent = ConfigLoader.load(dir.resolve("none.yaml"), false, Map.of(), new Properties());
+        assertFalse(absent.agentVersions().isPresent());
+        assertEquals(shipped, absent);
     }
 }

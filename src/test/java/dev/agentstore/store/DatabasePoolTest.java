@@ -39,7 +39,7 @@ class DatabasePoolTest {
                 64,
                 100,
                 100,
-                30_000);
+                60_000);
     }
 
     /** The outcome of one request: a reply body, or a failure code. */

@@ -20,8 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The real server, started on a SQLite file in a directory of the test's, on a free port: the store
@@ -60,9 +60,9 @@ public final class TestServer implements AutoCloseable {
 
     /** YAML (or JSON) text as a JsonObject; a key given twice is an error, as it is in a config file. */
     static JsonObject yaml(String text) {
-        LoaderOptions strict = new LoaderOptions();
-        strict.setAllowDuplicateKeys(false);
-        Map<String, Object> parsed = new Yaml(strict).load(text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = (Map<String, Object>)
+                new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build()).loadFromString(text);
         // copy(): nested YAML maps become JsonObjects, as ConfigLoader reads them from a file
         return parsed == null ? new JsonObject() : new JsonObject(parsed).copy();
     }

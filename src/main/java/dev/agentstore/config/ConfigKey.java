@@ -1,0 +1,204 @@
+package dev.agentstore.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every configuration key, once: section, name, type, default, bounds, unit and meaning. The parser, the
+ * list of known keys, the {@code AGENTSTORE_*} and {@code -Dagentstore.*} names and the key table of
+ * docs/configuration.md all follow this table; {@code ConfigFilesTest} checks that conf/config.yaml and the
+ * docs list exactly these keys with these defaults.
+ *
+ * <p>The per-database keys are declared once and exist under every section of {@link #DATABASES}.
+ */
+public enum ConfigKey {
+    HTTP_HOST(
+            Section.HTTP,
+            "host",
+            KeyType.text("127.0.0.1"),
+            "address",
+            "address to bind, a name or an IP of this machine; `0.0.0.0` serves other machines (the Docker image"
+                    + " sets it)"),
+    HTTP_PORT(
+            Section.HTTP,
+            "port",
+            KeyType.integer(8080, 0, 65_535),
+            "port",
+            "0 picks a free port (one HTTP verticle instance then)"),
+    HTTP_MAX_BODY_BYTES(
+            Section.HTTP,
+            "max_body_bytes",
+            KeyType.integer(1 << 20, 1024, 64 << 20),
+            "bytes",
+            "larger request bodies get 413"),
+    HTTP_REQUEST_TIMEOUT_MS(
+            Section.HTTP,
+            "request_timeout_ms",
+            KeyType.integer(65_000, 100, 600_000),
+            "ms",
+            "how long a request waits for the store, then 503; must exceed twice every `pool_timeout`. A write"
+                    + " still queued 5 s before this (or at half of it, if shorter) is failed with 503 and never"
+                    + " written, so that a client told to retry never finds its write done later"),
+    HTTP_SHUTDOWN_TIMEOUT_MS(
+            Section.HTTP,
+            "shutdown_timeout_ms",
+            KeyType.integer(10_000, 0, 600_000),
+            "ms",
+            "on SIGTERM, how long requests in flight may take"),
+    LIMITS_MAX_BATCH_ITEMS(
+            Section.LIMITS,
+            "max_batch_items",
+            KeyType.integer(1000, 1, 100_000),
+            "items",
+            "most items in one batch request"),
+    LIMITS_MAX_FIELD_BYTES(
+            Section.LIMITS,
+            "max_field_bytes",
+            KeyType.integer(1 << 20, 1024, 64 << 20),
+            "bytes",
+            "largest text field (code, content, JSON data) in UTF-8; larger gets 413"),
+    PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
+    POOL_SIZE(
+            Section.DATABASE,
+            "pool_size",
+            KeyType.integer(10, 1, 256),
+            "connections",
+            "read connections opened at start and kept"),
+    MAX_OVERFLOW(
+            Section.DATABASE,
+            "max_overflow",
+            KeyType.integer(20, 0, 256),
+            "connections",
+            "extra read connections opened under load"),
+    POOL_TIMEOUT(
+            Section.DATABASE,
+            "pool_timeout",
+            KeyType.integer(30, 1, 3600),
+            "s",
+            "wait for a connection, then 503 with `Retry-After`"),
+    POOL_RECYCLE(
+            Section.DATABASE,
+            "pool_recycle",
+            KeyType.integer(3600, 1, 604_800),
+            "s",
+            "connections older than this are replaced (readers and the writer)"),
+    IDLE_TIMEOUT_S(
+            Section.DATABASE,
+            "idle_timeout_s",
+            KeyType.integer(60, 1, 86_400),
+            "s",
+            "an overflow connection idle this long is closed"),
+    LEAK_THRESHOLD_S(
+            Section.DATABASE,
+            "leak_threshold_s",
+            KeyType.integer(60, 0, 86_400),
+            "s",
+            "a connection held longer is logged with its holder's stack; 0 turns it off"),
+    SYNCHRONOUS(
+            Section.DATABASE,
+            "synchronous",
+            KeyType.choice("FULL", "NORMAL"),
+            "mode",
+            "FULL: an acknowledged write survives power loss. NORMAL: cheaper commits, the last transactions may be"
+                    + " lost on power loss (never corrupted)"),
+    WRITER_BATCH_MAX(
+            Section.DATABASE,
+            "writer_batch_max",
+            KeyType.integer(256, 1, 10_000),
+            "requests",
+            "most write requests committed in one transaction"),
+    WRITER_QUEUE_CAPACITY(
+            Section.DATABASE,
+            "writer_queue_capacity",
+            KeyType.integer(10_000, 1, 1_000_000),
+            "requests",
+            "write requests that may wait for the writer; more get 503. Memory is bounded by this plus"
+                    + " `writer_batch_max`"),
+    READER_QUEUE_CAPACITY(
+            Section.DATABASE,
+            "reader_queue_capacity",
+            KeyType.integer(10_000, 1, 1_000_000),
+            "requests",
+            "reads that may wait for a reader thread; more get 503");
+
+    /** The database sections: {@code workflow} always, {@code agent_versions} when the file names it. */
+    public static final List<String> DATABASES = List.of("workflow", "agent_versions");
+
+    private static final Map<String, ConfigKey> BY_PATH = byPath();
+
+    /** Where a key lives: a fixed section, or every database section. */
+    public enum Section {
+        HTTP,
+        LIMITS,
+        DATABASE;
+
+        public String prefix(String database) {
+            return this == DATABASE ? "database." + database : name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public final Section section;
+    public final String name;
+    public final KeyType type;
+    public final String unit;
+    public final String doc;
+
+    ConfigKey(Section section, String name, KeyType type, String unit, String doc) {
+        this.section = section;
+        this.name = name;
+        this.type = type;
+        this.unit = unit;
+        this.doc = doc;
+    }
+
+    /** The key's path, e.g. {@code http.port} or {@code database.workflow.pool_size}. */
+    public String path(String database) {
+        return section.prefix(database) + "." + name;
+    }
+
+    /** The key as the docs name it: {@code database.<name>.pool_size}. */
+    public String docName() {
+        return path("<name>");
+    }
+
+    public String defaultValue(String database) {
+        return type.defaultValue().replace("<name>", database);
+    }
+
+    /** Every key path, with the per-database keys under every database section. */
+    public static List<String> paths() {
+        return List.copyOf(BY_PATH.keySet());
+    }
+
+    /** The key at {@code path}, or null. */
+    static ConfigKey at(String path) {
+        return BY_PATH.get(path);
+    }
+
+    /** The section paths: http, limits, database, database.workflow, database.agent_versions. */
+    static List<String> sections() {
+        List<String> sections = new ArrayList<>(List.of("http", "limits", "database"));
+        DATABASES.forEach(db -> sections.add("database." + db));
+        return sections;
+    }
+
+    private static Map<String, ConfigKey> byPath() {
+        Map<String, ConfigKey> keys = new LinkedHashMap<>();
+        for (ConfigKey key : values()) {
+            if (key.section != Section.DATABASE) {
+                keys.put(key.path(""), key);
+            }
+        }
+        for (String db : DATABASES) {
+            for (ConfigKey key : values()) {
+                if (key.section == Section.DATABASE) {
+                    keys.put(key.path(db), key);
+                }
+            }
+        }
+        return keys;
+    }
+}

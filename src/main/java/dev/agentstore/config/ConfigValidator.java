@@ -1,0 +1,90 @@
+package dev.agentstore.config;
+
+import static dev.agentstore.config.ConfigKey.HTTP_HOST;
+import static dev.agentstore.config.ConfigKey.HTTP_MAX_BODY_BYTES;
+import static dev.agentstore.config.ConfigKey.HTTP_PORT;
+import static dev.agentstore.config.ConfigKey.HTTP_REQUEST_TIMEOUT_MS;
+import static dev.agentstore.config.ConfigKey.HTTP_SHUTDOWN_TIMEOUT_MS;
+import static dev.agentstore.config.ConfigKey.IDLE_TIMEOUT_S;
+import static dev.agentstore.config.ConfigKey.LEAK_THRESHOLD_S;
+import static dev.agentstore.config.ConfigKey.LIMITS_MAX_BATCH_ITEMS;
+import static dev.agentstore.config.ConfigKey.LIMITS_MAX_FIELD_BYTES;
+import static dev.agentstore.config.ConfigKey.MAX_OVERFLOW;
+import static dev.agentstore.config.ConfigKey.PATH;
+import static dev.agentstore.config.ConfigKey.POOL_RECYCLE;
+import static dev.agentstore.config.ConfigKey.POOL_SIZE;
+import static dev.agentstore.config.ConfigKey.POOL_TIMEOUT;
+import static dev.agentstore.config.ConfigKey.READER_QUEUE_CAPACITY;
+import static dev.agentstore.config.ConfigKey.SYNCHRONOUS;
+import static dev.agentstore.config.ConfigKey.WRITER_BATCH_MAX;
+import static dev.agentstore.config.ConfigKey.WRITER_QUEUE_CAPACITY;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Builds the typed records from the merged settings, and checks the rules that span several keys. */
+final class ConfigValidator {
+    /** The most time a write may stay queued before its client times out: the margin for it to be answered. */
+    static final long WRITE_MARGIN_MS = 5_000;
+
+    private ConfigValidator() {}
+
+    static AppConfig build(Settings s) {
+        HttpConfig http = new HttpConfig(
+                s.text(HTTP_HOST),
+                s.integer(HTTP_PORT),
+                s.integer(HTTP_MAX_BODY_BYTES),
+                s.integer(HTTP_REQUEST_TIMEOUT_MS),
+                s.integer(HTTP_SHUTDOWN_TIMEOUT_MS));
+        LimitsConfig limits = new LimitsConfig(s.integer(LIMITS_MAX_BATCH_ITEMS), s.integer(LIMITS_MAX_FIELD_BYTES));
+        DatabaseConfig workflow = database(s, "workflow", http);
+        Optional<DatabaseConfig> agentVersions = s.hasSection("database.agent_versions")
+                ? Optional.of(database(s, "agent_versions", http))
+                : Optional.empty();
+        if (agentVersions.isPresent() && sameFile(agentVersions.get().path(), workflow.path())) {
+            throw new ConfigException("database.agent_versions.path must differ from database.workflow.path"
+                    + " (leave the agent_versions section out to keep agent versions in the workflow database)");
+        }
+        AppConfig config = new AppConfig(http, workflow, agentVersions, limits);
+        for (DatabaseConfig db : config.databases()) {
+            // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
+            // get its 503 from the store before the event bus times the request out.
+            if (2L * db.poolTimeoutS() * 1000L >= http.requestTimeoutMs()) {
+                throw new ConfigException("database." + db.name() + ".pool_timeout (" + db.poolTimeoutS()
+                        + " s) must be shorter than half of http.request_timeout_ms (" + http.requestTimeoutMs()
+                        + " ms)");
+            }
+        }
+        return config;
+    }
+
+    private static DatabaseConfig database(Settings s, String name, HttpConfig http) {
+        return new DatabaseConfig(
+                name,
+                Path.of(s.text(PATH, name)),
+                s.integer(POOL_SIZE, name),
+                s.integer(MAX_OVERFLOW, name),
+                s.integer(POOL_TIMEOUT, name),
+                s.integer(POOL_RECYCLE, name),
+                s.integer(IDLE_TIMEOUT_S, name),
+                s.integer(LEAK_THRESHOLD_S, name),
+                s.choice(SYNCHRONOUS, name),
+                s.integer(WRITER_BATCH_MAX, name),
+                s.integer(WRITER_QUEUE_CAPACITY, name),
+                s.integer(READER_QUEUE_CAPACITY, name),
+                writeTimeoutMs(http.requestTimeoutMs()));
+    }
+
+    /**
+     * A write still queued this long after it arrived is failed with 503 and never written: by then its
+     * client is about to time out (and be told to retry), and a write done after that would surprise it. The
+     * margin lets a write that is done be answered before the client gives up.
+     */
+    static long writeTimeoutMs(long requestTimeoutMs) {
+        return requestTimeoutMs - Math.min(WRITE_MARGIN_MS, requestTimeoutMs / 2);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+}

@@ -1,0 +1,155 @@
+package dev.agentstore.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The values given for each key path, from the file and then the overrides, each with where it came from,
+ * and typed reading by the key table's rules. Every error names the key, the value, what is allowed and,
+ * when known, where the value was written.
+ */
+final class Settings {
+    private record Setting(Object value, String origin) {}
+
+    private final Map<String, Setting> values = new LinkedHashMap<>();
+    private final Set<String> sections = new HashSet<>();
+
+    /**
+     * Takes a tree of sections (from the YAML file or built in code), refusing what the key table does not
+     * know: an unknown section or key, a section that is not a mapping, a key without a single value.
+     */
+    static Settings fromTree(Map<String, ?> root, Map<String, String> origins) {
+        Settings s = new Settings();
+        for (Map.Entry<String, ?> top : root.entrySet()) {
+            String name = top.getKey();
+            switch (name) {
+                case "http", "limits" -> s.section(name, top.getValue(), origins);
+                case "database" -> {
+                    for (Map.Entry<String, ?> db :
+                            mapping(name, top.getValue(), origins).entrySet()) {
+                        String path = "database." + db.getKey();
+                        if (!ConfigKey.DATABASES.contains(db.getKey())) {
+                            throw new ConfigException(Spelling.unknownKey(path) + where(origins.get(path)));
+                        }
+                        s.section(path, db.getValue(), origins);
+                    }
+                }
+                default -> throw new ConfigException(Spelling.unknownKey(name) + where(origins.get(name)));
+            }
+        }
+        return s;
+    }
+
+    private void section(String path, Object value, Map<String, String> origins) {
+        sections.add(path);
+        for (Map.Entry<String, ?> e : mapping(path, value, origins).entrySet()) {
+            String key = path + "." + e.getKey();
+            String origin = origins.getOrDefault(key, "");
+            if (ConfigKey.at(key) == null) {
+                throw new ConfigException(Spelling.unknownKey(key) + where(origin));
+            }
+            Object v = e.getValue();
+            if (v == null) {
+                throw new ConfigException(key + " has no value (leave the key out for its default)" + where(origin));
+            }
+            if (v instanceof Map || v instanceof JsonObject || v instanceof List || v instanceof JsonArray) {
+                throw new ConfigException(key + " must be a single value, not a list or a mapping" + where(origin));
+            }
+            put(key, v, origin);
+        }
+    }
+
+    /** A section's content: a mapping, or nothing at all ("agent_versions:" with no keys under it). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> mapping(String path, Object value, Map<String, String> origins) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (value instanceof JsonObject json) {
+            return json.getMap();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return (Map<String, ?>) map;
+        }
+        throw new ConfigException(
+                path + " must be a section (a mapping of keys), got '" + value + "'" + where(origins.get(path)));
+    }
+
+    void put(String path, Object value, String origin) {
+        values.put(path, new Setting(value, origin));
+    }
+
+    /** Whether the section was written (even empty) or any of its keys was given. */
+    boolean hasSection(String path) {
+        return sections.contains(path) || values.keySet().stream().anyMatch(k -> k.startsWith(path + "."));
+    }
+
+    String text(ConfigKey key) {
+        return text(key, "");
+    }
+
+    int integer(ConfigKey key) {
+        return integer(key, "");
+    }
+
+    /** A text value, stripped; never empty. */
+    String text(ConfigKey key, String database) {
+        String path = key.path(database);
+        Setting s = values.get(path);
+        if (s == null) {
+            return key.defaultValue(database);
+        }
+        if (!(s.value instanceof String text)) {
+            throw new ConfigException(path + " must be text, got '" + s.value + "'" + where(s.origin));
+        }
+        if (text.isBlank()) {
+            throw new ConfigException(path + " must not be empty" + where(s.origin));
+        }
+        return text.strip();
+    }
+
+    /** A whole number within the key's bounds. */
+    int integer(ConfigKey key, String database) {
+        String path = key.path(database);
+        KeyType t = key.type;
+        Setting s = values.get(path);
+        if (s == null) {
+            return Integer.parseInt(key.defaultValue(database));
+        }
+        long n;
+        if (s.value instanceof Integer || s.value instanceof Long) {
+            n = ((Number) s.value).longValue();
+        } else if (s.value instanceof String text && text.strip().matches("[-+]?\\d{1,18}")) {
+            n = Long.parseLong(text.strip());
+        } else {
+            throw new ConfigException(path + " must be a whole number between " + t.min() + " and " + t.max()
+                    + ", got '" + s.value + "'" + where(s.origin));
+        }
+        if (n < t.min() || n > t.max()) {
+            throw new ConfigException(
+                    path + " must be between " + t.min() + " and " + t.max() + ", got " + n + where(s.origin));
+        }
+        return (int) n;
+    }
+
+    /** One of the key's choices, in any case; the choice as the table spells it. */
+    String choice(ConfigKey key, String database) {
+        String path = key.path(database);
+        Setting s = values.get(path);
+        String given = text(key, database);
+        return key.type.choices().stream()
+                .filter(c -> c.equalsIgnoreCase(given))
+                .findFirst()
+                .orElseThrow(() -> new ConfigException(path + " must be one of " + key.type.bounds() + ", got '" + given
+                        + "'" + where(s == null ? "" : s.origin)));
+    }
+
+    private static String where(String origin) {
+        return origin == null || origin.isEmpty() ? "" : " (" + origin + ")";
+    }
+}
