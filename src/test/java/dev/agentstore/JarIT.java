@@ -36,7 +36,7 @@ class JarIT {
 
     @Test
     @DisplayName(
-            "java -jar reads a YAML --config (services merged into the jar), takes env overrides, serves, and stops with 0")
+            "java -jar reads a YAML --config, takes env overrides, serves (the JDBC driver found through the merged services), and stops with 0")
     void jarLoadsYamlAndServes(@TempDir Path dir) throws Exception {
         int port = ServerProcess.freePort();
         Files.writeString(dir.resolve("custom.yaml"), """

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Every configuration key, once: section, name, type, default, bounds, unit and meaning. The parser, the
  * list of known keys, the {@code AGENTSTORE_*} and {@code -Dagentstore.*} names and the key table of
- * docs/configuration.md all follow this table; {@code ConfigFilesTest} checks that conf/config.yaml and the
+ * docs/configuration.md all follow this table; {@code ConfigKeysDocumentedTest} checks that conf/config.yaml and the
  * docs list exactly these keys with these defaults.
  *
  * <p>The per-database keys are declared once and exist under every section of {@link #DATABASES}.
