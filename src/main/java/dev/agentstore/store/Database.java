@@ -99,7 +99,7 @@ public final class Database implements AutoCloseable {
         writer.submit(work, reply);
     }
 
-    /** Null while the file and its -wal are the ones opened; else why the database is unusable. */
+    /** Null while the file, its -wal and -shm are the ones opened; else why the database is unusable. */
     public String fileProblem() {
         return file.problem();
     }

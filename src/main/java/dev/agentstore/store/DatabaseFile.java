@@ -11,9 +11,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The SQLite file a database opened, and its {@code -wal} and {@code -shm}, by identity (device and inode), so that a file
- * deleted, renamed or replaced under the running server is noticed: reads and writes are then refused
- * with 503. Open connections keep working on a deleted or renamed file, so without this check writes
+ * The SQLite file a database opened, and its {@code -wal} and {@code -shm}, by identity (device and
+ * inode), so that a file deleted, renamed or replaced under the running server is noticed: reads and
+ * writes are then refused with 503. Open connections keep working on a deleted or renamed file, so without this check writes
  * would be acknowledged into a file that is gone. Nothing is closed meanwhile: closing the last
  * connection would checkpoint and delete the WAL by name, which may by then belong to another file. When
  * the same file comes back (renamed back), the database is healthy again; a different file in its place
@@ -36,14 +36,14 @@ import java.sql.Statement;
  * would build an index of its own and no longer see our connections' locks. So it is checked the same way.
  */
 final class DatabaseFile implements AutoCloseable {
-    /** How long a read may rely on the last check; reads are too frequent for two stats each. */
+    /** How long a read may rely on the last check; reads are too frequent for three stats each. */
     private static final long RECHECK_NANOS = 100_000_000L;
 
     private final Path file;
     private final Path wal;
+    private final Path shm;
     private final Connection anchor;
     private final Object fileKey;
-    private final Path shm;
     /** Null when there was no -wal (-shm) at open (not in WAL mode): then there is none to check. */
     private final Object walKey;
 
@@ -84,20 +84,19 @@ final class DatabaseFile implements AutoCloseable {
         return wal;
     }
 
-    /** Null while the file and its -wal are the ones this database opened; else why the database is not usable. */
+    /** Null while the file, its -wal and -shm are the ones this database opened; else why the database is not usable. */
     String problem() {
+        long now = System.nanoTime();
         String problem = mainFileProblem();
-        return problem != null ? problem : walProblem();
+        problem = problem != null ? problem : walProblem();
+        lastProblem = problem;
+        checkedAt = now;
+        return problem;
     }
 
-    /** {@link #problem()}, checked at most every 100 ms. */
+    /** {@link #problem()} as found by the last check if it is under 100 ms old (every check renews it). */
     String recentProblem() {
-        long now = System.nanoTime();
-        if (now - checkedAt > RECHECK_NANOS) {
-            lastProblem = problem();
-            checkedAt = now;
-        }
-        return lastProblem;
+        return System.nanoTime() - checkedAt > RECHECK_NANOS ? problem() : lastProblem;
     }
 
     /** Null while the main file is the one this database opened: then a checkpoint writes into the right file. */

@@ -6,9 +6,11 @@ import java.util.logging.Logger;
 
 /**
  * The writer's checks of its database's files ({@link DatabaseFile}), before and after each transaction
- * and when idle. Before: a batch is not written into a file that is gone. After COMMIT: a {@code -wal}
- * deleted while the transaction ran holds that commit, which is acknowledged only once it is saved into
- * the main file. Whenever a {@code -wal} or {@code -shm} is found gone, what the WAL holds is checkpointed
+ * and when idle. After COMMIT, exactly: a {@code -wal} deleted while the transaction ran (or since the
+ * check before it) holds that commit, which is acknowledged only once it is saved into the main file.
+ * Before, as last found (the check after the previous transaction, at most 100 ms old): a file known to
+ * be gone is not written into; this saves three stats a transaction, and the check after COMMIT is the
+ * one that guards the acknowledgements. Whenever a {@code -wal} or {@code -shm} is found gone, what the WAL holds is checkpointed
  * into the main file at once (through the anchor, which still has the old WAL open), so that a kill -9
  * after that loses nothing that was acknowledged. Only the writer thread uses it.
  */
@@ -29,7 +31,7 @@ final class WriterFiles {
 
     /** Null when a transaction may run; else why not, after saving the WAL if the -wal or -shm is gone. */
     String beforeTransaction() {
-        String problem = file.problem();
+        String problem = file.recentProblem();
         if (problem == null) {
             reported = null;
         } else {
