@@ -72,7 +72,7 @@ class SqliteErrorsTest {
         try (Connection holder = SqliteFiles.connect(file);
                 Statement h = holder.createStatement()) {
             h.execute("BEGIN IMMEDIATE");
-            SQLException busy = failure(file, "BEGIN IMMEDIATE");
+            SQLException busy = failure(file, "PRAGMA busy_timeout = 0", "BEGIN IMMEDIATE");
             assertEquals(Failures.UNAVAILABLE, SqliteErrors.classify(busy).code());
             assertNull(SqliteErrors.storageFailure(busy));
             h.execute("ROLLBACK");
