@@ -22,10 +22,16 @@ public final class AgentStore {
 
         /**
          * Stops in order: the HTTP verticles first (no new requests, those in flight finish), then the
-         * store (the writer commits what it holds, the WAL is checkpointed, the pools close).
+         * store (the writer commits what it holds, the WAL is checkpointed, the pools close). Fails with
+         * {@link dev.agentstore.store.CheckpointFailedException} when everything stopped but a database's
+         * WAL could not be checkpointed: its {@code -wal} is left, and the message says where and why.
          */
         public Future<Void> stop() {
-            return vertx.undeploy(httpDeployment).eventually(() -> vertx.undeploy(storeDeployment));
+            // Not eventually(): it drops the failure of the store's undeploy, which says what stopped uncleanly.
+            return vertx.undeploy(httpDeployment)
+                    .transform(http -> vertx.undeploy(storeDeployment)
+                            .compose(
+                                    v -> http.failed() ? Future.failedFuture(http.cause()) : Future.succeededFuture()));
         }
     }
 

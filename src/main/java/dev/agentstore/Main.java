@@ -4,6 +4,7 @@ import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.ConfigException;
 import dev.agentstore.config.ConfigLoader;
 import dev.agentstore.config.ListenAddress;
+import dev.agentstore.store.CheckpointFailedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -24,7 +25,11 @@ import sun.misc.Signal;
  * to start (or to stop in time) with a valid configuration, because of the state of the machine: a port
  * that another process holds, a database file that cannot be opened. A port in use is 1, not 2: the same
  * configuration works once the other process (often the previous instance, still stopping) lets go, so a
- * supervisor's restart is the right answer to it, and not to a 2.
+ * supervisor's restart is the right answer to it, and not to a 2; 3 stopped, every acknowledged write
+ * kept, but a database's WAL could not be checkpointed into its file (a reader of another process held
+ * an older snapshot through the wait, the checkpoint itself failed, or the database file was replaced):
+ * its {@code -wal} is left, the next start reads it, and the one message printed says which file, its
+ * size and why. The main file alone is then not a complete copy; a restart is the right answer.
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -83,7 +88,7 @@ public final class Main {
             } else {
                 LOG.info("agent-store stopping");
                 if (deployed.succeeded()) {
-                    await(deployed.result().stop(), config.http().shutdownTimeoutMs() + 60_000L);
+                    code = stop(deployed.result(), config.http().shutdownTimeoutMs() + 60_000L);
                 }
             }
             await(vertx.close(), 30_000);
@@ -98,6 +103,21 @@ public final class Main {
             LOG.info("agent-store stopped");
         }
         System.exit(code);
+    }
+
+    /** 0 when every database stopped with its main file complete; 3, with what is left, when one did not. */
+    private static int stop(AgentStore.Started started, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            await(started.stop(), timeoutMs);
+            return 0;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CheckpointFailedException left) {
+                System.err.println("agent-store: stopped, but not cleanly: " + left.getMessage());
+                return 3;
+            }
+            throw e;
+        }
     }
 
     private static void await(Future<?> f, long timeoutMs)

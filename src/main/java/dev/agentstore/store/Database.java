@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         GroupCommitWriter writer = new GroupCommitWriter(
-                config, () -> Sqlite.openExisting(path, config.synchronous(), WRITER_BUSY_TIMEOUT_MS), file::problem);
+                config, () -> Sqlite.openExisting(path, config.synchronous(), WRITER_BUSY_TIMEOUT_MS), file);
         writer.start();
         return new Database(config, file, reads, writer);
     }
@@ -99,9 +99,14 @@ public final class Database implements AutoCloseable {
         writer.submit(work, reply);
     }
 
-    /** Null while the file and its -wal are the ones opened; else why the database is unusable. */
+    /** Null while the file, its -wal and -shm are the ones opened; else why the database is unusable. */
     public String fileProblem() {
         return file.problem();
+    }
+
+    /** Null while the writer's writes reach the disk; else the storage failure that stops them, and since when. */
+    public String writerFailure() {
+        return writer.failure();
     }
 
     public boolean writerStuck(long stuckMs) {
@@ -119,17 +124,29 @@ public final class Database implements AutoCloseable {
                 .put("writer", writer.stats());
     }
 
-    /** Commits what the writer holds, checkpoints the WAL into the main file, and closes everything. */
+    /** {@link #stop}, with what it reports logged. */
     @Override
     public void close() {
+        String left = stop();
+        if (left != null) {
+            LOG.warning(left);
+        }
+    }
+
+    /**
+     * Commits what the writer holds, checkpoints the WAL into the main file, and closes everything.
+     *
+     * @return null when the main file alone is complete; else what is left, and where, in one sentence
+     */
+    public String stop() {
         String problem = file.mainFileProblem();
         if (problem != null) {
             // Closing the last connection, or a checkpoint, would apply this file's WAL (found by name) to
             // whatever file is now at the path: leave everything to the process's exit.
-            LOG.warning("database " + config.name() + ": " + problem + "; stopping without a checkpoint");
             writer.abandon();
             reads.abandon();
-            return;
+            return "database " + config.name() + ": " + problem
+                    + "; stopped without a checkpoint, which would apply its WAL to another file" + walLeft();
         }
         try {
             writer.stop(WRITER_STOP_MS);
@@ -137,18 +154,43 @@ public final class Database implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         reads.close();
+        String failed;
         try {
-            file.checkpoint();
+            DatabaseFile.Checkpoint cp = file.checkpoint();
+            failed = cp.complete()
+                    ? null
+                    : "the WAL checkpoint at shutdown was blocked by a reader of another process ("
+                            + (cp.walFrames() - cp.checkpointedFrames()) + " of " + cp.walFrames()
+                            + " frames are not in the database file)";
         } catch (SQLException e) {
-            LOG.warning("database " + config.name() + ": WAL checkpoint at shutdown failed: " + e.getMessage());
+            failed = "the WAL checkpoint at shutdown failed: " + e.getMessage();
         }
         String walProblem = file.problem();
         if (walProblem != null) {
             // The anchor is the last connection open: closing it would delete whatever is now at the -wal's path.
             LOG.warning("database " + config.name() + ": " + walProblem
                     + "; its WAL was checkpointed into the database file and the -wal path is left as it is");
-            return;
+        } else {
+            file.close(); // SQLite checkpoints once more as the last connection closes, if the reader has gone
         }
-        file.close();
+        if (failed == null || walProblem == null && !Files.exists(file.wal())) {
+            return null;
+        }
+        if (walProblem != null) {
+            return "database " + config.name() + ": " + failed + ", and " + walProblem
+                    + ": what its WAL held since the last checkpoint is lost when the process exits";
+        }
+        return "database " + config.name() + ": " + failed + walLeft()
+                + ": every acknowledged write is safe in it, and the next start reads it."
+                + " Keep it beside the database file (copy both, or neither)";
+    }
+
+    /** "; PATH (N bytes) is left", or nothing when there is no -wal. */
+    private String walLeft() {
+        try {
+            return "; " + file.wal() + " (" + Files.size(file.wal()) + " bytes) is left";
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,7 +49,7 @@ public final class GroupCommitWriter {
     }
 
     private final String name;
-    private final Supplier<String> fileProblem;
+    private final WriterFiles files;
     private final int batchMax;
     private final long taskTimeoutNanos;
     private final BlockingQueue<Task> queue;
@@ -58,6 +57,7 @@ public final class GroupCommitWriter {
     private final AtomicInteger pending = new AtomicInteger();
 
     private final WriterStats stats = new WriterStats();
+    private final WriterHealth health;
     private final WriterConnection connection;
     private final Thread thread;
     private volatile boolean stopping;
@@ -66,13 +66,15 @@ public final class GroupCommitWriter {
     private volatile int inProgress;
 
     /**
-     * @param fileProblem checked before each transaction: null when the database file is usable, else
-     *     why not (deleted, replaced); the batch then fails with 503 rather than write to a lost file
+     * @param file checked before and after each transaction: a batch fails with 503 rather than be
+     *     written into a file that is gone, and a -wal gone has its WAL saved into the main file
      */
-    public GroupCommitWriter(DatabaseConfig config, Connector connector, Supplier<String> fileProblem) {
+    GroupCommitWriter(DatabaseConfig config, Connector connector, DatabaseFile file) {
         this.name = config.name();
-        this.fileProblem = fileProblem;
-        this.connection = new WriterConnection(name, connector, TimeUnit.SECONDS.toNanos(config.poolRecycleS()), stats);
+        this.files = new WriterFiles(name, file);
+        this.health = new WriterHealth(name);
+        this.connection =
+                new WriterConnection(name, connector, TimeUnit.SECONDS.toNanos(config.poolRecycleS()), stats, health);
         this.batchMax = config.writerBatchMax();
         // A request still waiting after this long is failed with 503 and never run: its client has timed out and
         // was told to retry, so writing it later would write it twice.
@@ -139,6 +141,11 @@ public final class GroupCommitWriter {
         return stats.requestsFailed();
     }
 
+    /** Null while writes reach the disk; else why the last one did not (see {@link WriterHealth}). */
+    String failure() {
+        return health.problem();
+    }
+
     /** True when requests wait and the writer has made no progress for {@code stuckMs}. */
     public boolean isStuck(long stuckMs) {
         boolean waiting = inProgress > 0 || !queue.isEmpty();
@@ -151,6 +158,7 @@ public final class GroupCommitWriter {
             while (true) {
                 Task first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    idle();
                     lastProgressNanos = System.nanoTime();
                     if (stopping) {
                         break;
@@ -186,16 +194,24 @@ public final class GroupCommitWriter {
     /** Writes one batch in one transaction, then answers each request of it. */
     private void write(List<Task> batch) {
         stats.batch(batch.size());
-        String problem = fileProblem.get();
+        String problem = files.beforeTransaction();
         WriteOutcome[] outcomes;
         if (problem == null) {
             outcomes = connection.transaction(batch);
+            files.afterTransaction(outcomes);
         } else {
             outcomes = new WriteOutcome[batch.size()];
             Arrays.fill(outcomes, new Failed(Failures.UNAVAILABLE, "the database is not available: " + problem));
         }
         for (int i = 0; i < batch.size(); i++) {
             answer(batch.get(i), outcomes[i]);
+        }
+    }
+
+    /** Between requests (every 100 ms): the files even when nobody writes; a probe while writes fail. */
+    private void idle() {
+        if (files.beforeTransaction() == null && health.probeDue()) {
+            connection.probe();
         }
     }
 

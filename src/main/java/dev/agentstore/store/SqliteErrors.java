@@ -35,6 +35,27 @@ public final class SqliteErrors {
         };
     }
 
+    /**
+     * Null for a failure of the request itself or of a lock (busy); else what is wrong with the storage,
+     * for the health report: one of the errors that {@link #classify} calls "the database is not
+     * available" (read-only, I/O error, corrupt, full, cannot open, not a database), named with its code.
+     */
+    public static String storageFailure(SQLException e) {
+        if (!(e instanceof SQLiteException se)) {
+            return null;
+        }
+        String what = switch (se.getResultCode().code & 0xFF) {
+            case 8 -> "the database is read-only";
+            case 10 -> "an I/O error";
+            case 11 -> "the database file is corrupt";
+            case 13 -> "the database or disk is full";
+            case 14 -> "the database file cannot be opened";
+            case 26 -> "the file is not a database";
+            default -> null;
+        };
+        return what == null ? null : what + " (" + se.getResultCode().name() + ")";
+    }
+
     /** SQLITE_BUSY or one of its extended codes: another connection holds the lock. */
     public static boolean isBusy(SQLException e) {
         return e instanceof SQLiteException se && (se.getResultCode().code & 0xFF) == 5;

@@ -76,6 +76,9 @@ final class StoreHealth {
         if (problem == null && !(Files.isReadable(file) && Files.isWritable(file))) {
             problem = "the database file is not readable and writable";
         }
+        if (problem == null) {
+            problem = db.writerFailure(); // the probe query only reads: it would pass on a full disk
+        }
         if (problem == null && db.writerStuck(WRITER_STUCK_MS)) {
             problem = "the writer has made no progress for " + WRITER_STUCK_MS + " ms";
         }

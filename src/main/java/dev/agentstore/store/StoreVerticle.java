@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,36 +74,40 @@ public final class StoreVerticle extends VerticleBase {
         consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
         consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-                .onFailure(err -> closeDatabases()); // Vert.x does not call stop() after a failed start
+                .onFailure(err -> closeDatabases().forEach(LOG::warning)); // no stop() after a failed start
     }
 
-    /** Closes every database at once: each may take its writer's flush and a checkpoint. */
-    private void closeDatabases() {
+    /**
+     * Closes every database at once: each may take its writer's flush and a checkpoint.
+     *
+     * @return what each database that did not stop cleanly left behind (see {@link Database#stop})
+     */
+    private List<String> closeDatabases() {
         if (health != null) {
             health.close();
         }
-        List<Thread> closers = new ArrayList<>();
-        databases.forEach((name, db) -> {
-            Thread t = new Thread(db::close, "agentstore-close-" + name);
-            t.start();
-            closers.add(t);
-        });
-        for (Thread t : closers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        List<CompletableFuture<String>> stops = databases.entrySet().stream()
+                .map(db -> CompletableFuture.supplyAsync(
+                        db.getValue()::stop, r -> new Thread(r, "agentstore-close-" + db.getKey()).start()))
+                .toList();
+        List<String> left = stops.stream()
+                .map(CompletableFuture::join)
+                .filter(Objects::nonNull)
+                .toList();
         databases.clear();
+        return left;
     }
 
+    /** Fails with {@link CheckpointFailedException} when a database's -wal is left behind. */
     @Override
     public Future<?> stop() {
+        // transform, not eventually: eventually() drops the failure of the future its function returns
         return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
-                .eventually(() -> {
-                    closeDatabases();
-                    return Future.succeededFuture();
+                .transform(ignored -> {
+                    List<String> left = closeDatabases();
+                    return left.isEmpty()
+                            ? Future.succeededFuture()
+                            : Future.failedFuture(new CheckpointFailedException(String.join("; ", left)));
                 });
     }
 

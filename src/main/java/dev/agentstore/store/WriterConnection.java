@@ -5,6 +5,7 @@ import dev.agentstore.store.GroupCommitWriter.Connector;
 import dev.agentstore.store.GroupCommitWriter.Task;
 import dev.agentstore.store.WriteOutcome.Failed;
 import dev.agentstore.store.WriteOutcome.Ok;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
@@ -22,15 +23,17 @@ final class WriterConnection implements AutoCloseable {
     private final Connector connector;
     private final long recycleNanos;
     private final WriterStats stats;
+    private final WriterHealth health;
 
     private Session session;
     private long openedAt;
 
-    WriterConnection(String name, Connector connector, long recycleNanos, WriterStats stats) {
+    WriterConnection(String name, Connector connector, long recycleNanos, WriterStats stats, WriterHealth health) {
         this.name = name;
         this.connector = connector;
         this.recycleNanos = recycleNanos;
         this.stats = stats;
+        this.health = health;
     }
 
     /**
@@ -48,6 +51,7 @@ final class WriterConnection implements AutoCloseable {
             if (Arrays.stream(outcomes).anyMatch(WriteOutcome::ok)) {
                 s.execute("COMMIT");
                 stats.transactionCommitted(rows);
+                health.succeeded();
             } else {
                 rollback(); // nothing to keep; a batch of one that failed is undone here
             }
@@ -98,6 +102,7 @@ final class WriterConnection implements AutoCloseable {
         } catch (StoreException e) {
             return Failed.of(e);
         } catch (SQLException e) {
+            recordStorageFailure(e);
             StoreException se = SqliteErrors.classify(e);
             if (se.code() == Failures.INTERNAL) {
                 LOG.log(Level.SEVERE, "write statement failed in database " + name, e);
@@ -117,12 +122,44 @@ final class WriterConnection implements AutoCloseable {
     }
 
     private Failed broken(SQLException e, String step) {
+        recordStorageFailure(e);
         LOG.warning("writer of database " + name + " failed at " + step + "; nothing of the batch was written: "
                 + e.getMessage());
         StoreException se = SqliteErrors.classify(e);
         return se.code() == Failures.INTERNAL
                 ? new Failed(Failures.UNAVAILABLE, "the write was not committed, retry later")
                 : Failed.of(se);
+    }
+
+    private void recordStorageFailure(SQLException e) {
+        String cause = SqliteErrors.storageFailure(e);
+        if (cause != null) {
+            health.failed(cause);
+        }
+    }
+
+    /**
+     * A write that changes no data, to learn whether the storage takes writes again when no client
+     * writes: {@code user_version} (which nothing of agent-store or the Python implementation uses) read
+     * and written back unchanged under the write lock. SQLite still appends page 1 to the WAL and syncs
+     * it at COMMIT, the same path as a client's commit; {@code BEGIN IMMEDIATE; ROLLBACK} would touch
+     * no disk and prove nothing.
+     */
+    void probe() {
+        try {
+            Session s = session();
+            s.execute("BEGIN IMMEDIATE");
+            int version;
+            try (ResultSet rs = s.prepare("PRAGMA user_version").executeQuery()) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            s.execute("PRAGMA user_version = " + version);
+            s.execute("COMMIT");
+            health.succeeded();
+        } catch (SQLException e) {
+            abort();
+            health.failed(SqliteErrors.storageFailure(e)); // busy (a lock held elsewhere): the last cause stands
+        }
     }
 
     private Session session() throws SQLException {

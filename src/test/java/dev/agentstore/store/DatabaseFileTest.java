@@ -12,14 +12,17 @@ import dev.agentstore.support.SqliteFiles;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("The database's -wal under a running server: moved or deleted, it is refused like a moved database file")
+@DisplayName(
+        "The database's -wal and -shm under a running server: moved or deleted, they are refused like a moved database file")
 class DatabaseFileTest {
     @TempDir
     Path dir;
@@ -100,5 +103,65 @@ class DatabaseFileTest {
                 SqliteFiles.number(
                         dir.resolve("workflow.db"),
                         "SELECT count(*) FROM workflow_states WHERE workflow_name = 'lost'"));
+    }
+
+    /** How many workflows the main file alone holds: a copy of it read without its -wal. */
+    static long rowsInMainFileAlone(Path db, Path dir) {
+        Path copy = dir.resolve("main-file-alone.db");
+        try {
+            Files.copy(db, copy, StandardCopyOption.REPLACE_EXISTING);
+            return SqliteFiles.number(copy, "SELECT count(*) FROM workflow_states");
+        } catch (IOException | IllegalStateException e) {
+            return -1; // copied while a checkpoint wrote it: try again
+        } finally {
+            copy.toFile().delete();
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "a -wal deleted while nobody writes: the writer notices it and saves what it held into the database file at once, before any stop")
+    void deletedWalIsSavedWithoutWaitingForTheStop() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            for (int i = 0; i < 5; i++) {
+                create(server, "kept-" + i);
+            }
+            Path aside = Files.createDirectory(dir.resolve("aside"));
+            assertEquals(0, rowsInMainFileAlone(server.workflowDb(), aside), "the rows are only in the WAL");
+            Files.delete(wal(server));
+
+            Eventually.await(
+                    "the database file alone holds the 5 rows, as a kill -9 would leave it",
+                    Duration.ofSeconds(10),
+                    () -> rowsInMainFileAlone(server.workflowDb(), aside) == 5);
+            assertEquals("degraded", workflowHealth(server).getString("status"));
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "a -shm deleted under the server makes health degraded and writes 503; moved back, the database is healthy again")
+    void shmMovedAwayIsRefusedUntilItComesBack() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            create(server, "before");
+            Path shm = Path.of(server.workflowDb() + "-shm");
+            Path aside = dir.resolve("moved-aside-shm");
+            Files.move(shm, aside);
+
+            JsonObject degraded = workflowHealth(server);
+            assertEquals("degraded", degraded.getString("status"), degraded.encode());
+            assertTrue(degraded.getString("error").contains("-shm file was deleted or moved away"), degraded.encode());
+            failsWith(Failures.UNAVAILABLE, server.store.createWorkflow(new JsonObject().put("workflow_name", "no")));
+            assertFalse(Files.exists(shm), "nothing of ours made a new -shm meanwhile");
+
+            Files.move(aside, shm);
+            assertEquals("healthy", workflowHealth(server).getString("status"));
+            create(server, "after");
+        }
+        assertEquals(2, SqliteFiles.number(dir.resolve("workflow.db"), "SELECT count(*) FROM workflow_states"));
+        assertEquals(
+                0,
+                SqliteFiles.number(
+                        dir.resolve("workflow.db"), "SELECT count(*) FROM workflow_states WHERE workflow_name = 'no'"));
     }
 }
