@@ -34,13 +34,19 @@ final class StrictJson {
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
 
-    private StrictJson() {}
+    private final JsonParser p;
+    private final boolean surrogateEscapes;
+
+    private StrictJson(JsonParser p, boolean surrogateEscapes) {
+        this.p = p;
+        this.surrogateEscapes = surrogateEscapes;
+    }
 
     /** The JSON value of {@code body}: a JsonObject, JsonArray, String, Number, Boolean or null. */
     static Object decode(byte[] body) {
-        int bad = Utf8.firstInvalid(body);
-        if (bad >= 0) {
-            throw new Problems.BadRequest(NOT_JSON + ": it is not UTF-8 (" + Utf8.describe(body, bad) + ")");
+        int utf8 = Utf8.check(body);
+        if (utf8 >= 0) {
+            throw new Problems.BadRequest(NOT_JSON + ": it is not UTF-8 (" + Utf8.describe(body, utf8) + ")");
         }
         // Jackson reads a body with a NUL byte among its first four as UTF-16 or UTF-32; in UTF-8 JSON text
         // a raw NUL is never allowed, so the body is refused before Jackson guesses.
@@ -51,7 +57,7 @@ final class StrictJson {
         }
         JsonParser p = parser(body);
         try (p) {
-            Object value = value(p, p.nextToken());
+            Object value = new StrictJson(p, utf8 == Utf8.VALID_WITH_SURROGATE_ESCAPES).value(p.nextToken());
             if (p.nextToken() != null) {
                 throw new Problems.BadRequest(NOT_JSON + ": more after the value, at byte "
                         + p.currentTokenLocation().getByteOffset());
@@ -76,16 +82,16 @@ final class StrictJson {
         }
     }
 
-    private static Object value(JsonParser p, JsonToken t) throws IOException {
+    private Object value(JsonToken t) throws IOException {
         if (t == null) {
             throw new Problems.BadRequest(NOT_JSON + ": it ends before a value");
         }
         return switch (t) {
-            case START_OBJECT -> object(p);
-            case START_ARRAY -> array(p);
-            case VALUE_STRING -> text(p, p.getText(), "string");
+            case START_OBJECT -> object();
+            case START_ARRAY -> array();
+            case VALUE_STRING -> text(p.getText(), "string");
             case VALUE_NUMBER_INT -> p.getNumberValue();
-            case VALUE_NUMBER_FLOAT -> finiteDouble(p);
+            case VALUE_NUMBER_FLOAT -> finiteDouble();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
@@ -94,48 +100,48 @@ final class StrictJson {
         };
     }
 
-    private static JsonObject object(JsonParser p) throws IOException {
+    private JsonObject object() throws IOException {
         Map<String, Object> map = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = text(p, p.currentName(), "key");
+            String key = text(p.currentName(), "key");
             if (map.containsKey(key)) {
                 throw new Problems.BadRequest(
-                        "the request body repeats the key at " + where(p) + "; a key may appear once in an object");
+                        "the request body repeats the key at " + where() + "; a key may appear once in an object");
             }
-            map.put(key, value(p, p.nextToken()));
+            map.put(key, value(p.nextToken()));
         }
         return new JsonObject(map);
     }
 
-    private static JsonArray array(JsonParser p) throws IOException {
+    private JsonArray array() throws IOException {
         List<Object> list = new ArrayList<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            list.add(value(p, t));
+            list.add(value(t));
         }
         return new JsonArray(list);
     }
 
-    /** A string or key, refused when it holds a surrogate without its pair: it is not Unicode text. */
-    private static String text(JsonParser p, String s, String what) {
-        int at = Utf8.loneSurrogate(s);
+    /** A string or key, refused when it holds a surrogate without its pair (only an escape can make one). */
+    private String text(String s, String what) {
+        int at = surrogateEscapes ? Utf8.loneSurrogate(s) : -1;
         if (at >= 0) {
             throw new Problems.BadRequest("the request body holds an unpaired surrogate "
-                    + Utf8.escape(String.valueOf(s.charAt(at))) + " in the " + what + " at " + where(p)
+                    + Utf8.escape(String.valueOf(s.charAt(at))) + " in the " + what + " at " + where()
                     + "; text must be Unicode (a high surrogate \\ud800-\\udbff followed by a low one"
                     + " \\udc00-\\udfff)");
         }
         return s;
     }
 
-    private static double finiteDouble(JsonParser p) throws IOException {
+    private double finiteDouble() throws IOException {
         double d = p.getDoubleValue();
         if (Double.isInfinite(d)) {
-            throw new Problems.BadRequest("the number " + literal(p) + " at " + where(p)
-                    + " is beyond the range of a double (about 1.8e308)");
+            throw new Problems.BadRequest("the number " + shorten(p.getText()) + " at " + where()
+                    + " is beyond the range of a double" + " (about 1.8e308)");
         }
         if (d == 0 && !isZero(p.getText())) {
-            throw new Problems.BadRequest("the number " + literal(p) + " at " + where(p)
+            throw new Problems.BadRequest("the number " + shorten(p.getText()) + " at " + where()
                     + " is too small for a double: it would be stored as 0");
         }
         return d;
@@ -156,14 +162,10 @@ final class StrictJson {
     }
 
     /** The JSON pointer of the current token and its byte offset, as in {@code /initial_data/k (byte 27)}. */
-    private static String where(JsonParser p) {
+    private String where() {
         String pointer = p.getParsingContext().pathAsPointer().toString();
         return (pointer.isEmpty() ? "the top level" : Utf8.escape(shorten(pointer))) + " (byte "
                 + p.currentTokenLocation().getByteOffset() + ")";
-    }
-
-    private static String literal(JsonParser p) throws IOException {
-        return shorten(p.getText());
     }
 
     private static String shorten(String s) {

@@ -11,43 +11,80 @@ final class Utf8 {
 
     private Utf8() {}
 
+    /** {@link #check}: all of the bytes are UTF-8 and none is a backslash that may start a surrogate escape. */
+    static final int VALID = -1;
+    /** {@link #check}: all of the bytes are UTF-8, and a {@code \\u} escape of a surrogate may be among them. */
+    static final int VALID_WITH_SURROGATE_ESCAPES = -2;
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
     /**
-     * The offset of the first byte of the first ill-formed sequence, or -1 when all of {@code b} is UTF-8.
+     * The offset of the first byte of the first ill-formed sequence, or {@link #VALID} or {@link
+     * #VALID_WITH_SURROGATE_ESCAPES}: in well-formed UTF-8 a lone surrogate can only come from an escape
+     * ({@code \\ud800}), so a body without one needs no search for lone surrogates after decoding.
      * Ill-formed: a byte that cannot start a sequence (80-C1, F5-FF), a sequence cut short, an overlong
      * encoding (E0 80-9F, F0 80-8F), an encoded surrogate (ED A0-BF) and anything past U+10FFFF (F4 90-BF).
      */
-    static int firstInvalid(byte[] b) {
+    static int check(byte[] b) {
         int n = b.length;
+        boolean escapes = false;
         int i = 0;
         while (i < n) {
-            // JSON bodies are mostly ASCII: eight bytes at a time while none has its high bit set
-            while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
-                i += 8;
+            // JSON bodies are mostly ASCII: sixteen bytes at a time while none has its high bit set
+            while (i + 16 <= n) {
+                long w1 = (long) LONGS.get(b, i);
+                long w2 = (long) LONGS.get(b, i + 8);
+                if (((w1 | w2) & HIGH_BITS) != 0) {
+                    break;
+                }
+                if (!escapes && (backslashes(w1) | backslashes(w2)) != 0) {
+                    for (int k = i; k < i + 16; k++) {
+                        escapes |= surrogateEscapeAt(b, k);
+                    }
+                }
+                i += 16;
             }
-            if (i >= n) {
-                return -1;
-            }
-            int c = b[i] & 0xFF;
-            if (c < 0x80) {
-                i++;
-                continue;
-            }
-            int len = length(c);
-            if (len == 0 || i + len > n) {
-                return i;
-            }
-            int second = b[i + 1] & 0xFF;
-            if (second < low(c) || second > high(c)) {
-                return i;
-            }
-            for (int k = 2; k < len; k++) {
-                if ((b[i + k] & 0xC0) != 0x80) {
+            // then up to sixteen bytes one at a time (a sequence may end past them) before words again
+            for (int stop = Math.min(n, i + 16); i < stop; ) {
+                int c = b[i] & 0xFF;
+                if (c < 0x80) {
+                    escapes |= c == '\\' && surrogateEscapeAt(b, i);
+                    i++;
+                    continue;
+                }
+                int len = length(c);
+                if (len == 0 || i + len > n) {
                     return i;
                 }
+                int second = b[i + 1] & 0xFF;
+                if (second < low(c) || second > high(c)) {
+                    return i;
+                }
+                for (int k = 2; k < len; k++) {
+                    if ((b[i + k] & 0xC0) != 0x80) {
+                        return i;
+                    }
+                }
+                i += len;
             }
-            i += len;
         }
-        return -1;
+        return escapes ? VALID_WITH_SURROGATE_ESCAPES : VALID;
+    }
+
+    /** Not 0 when a byte of {@code w} (all ASCII) is a backslash: the has-zero-byte test on {@code w ^ '\\'...}. */
+    private static long backslashes(long w) {
+        long x = w ^ BACKSLASHES;
+        return (x - ONES) & ~x & HIGH_BITS;
+    }
+
+    /** {@code \\u} then D and 8-F: the escape of a surrogate (or text that looks like one: a false alarm is safe). */
+    private static boolean surrogateEscapeAt(byte[] b, int k) {
+        if (b[k] != '\\' || k + 3 >= b.length || b[k + 1] != 'u' || (b[k + 2] | 0x20) != 'd') {
+            return false;
+        }
+        int h = b[k + 3] | 0x20;
+        return h == '8' || h == '9' || h >= 'a' && h <= 'f';
     }
 
     /** What is wrong at {@code at}, as in {@code bytes C0 AF at offset 6: an overlong encoding}. */

@@ -80,8 +80,11 @@ public final class Fields {
         if (!(v instanceof String s)) {
             throw bad("'" + field + "' must be a string, got " + typeName(v));
         }
-        checkSize(field, s, maxBytes);
-        return StoredValues.text(field, s);
+        long bytes = StoredValues.utf8Length(field, s);
+        if (bytes > maxBytes) {
+            throw tooLarge(field, bytes, maxBytes);
+        }
+        return s;
     }
 
     /** A JSON object field, returned encoded; null when absent or null. */
@@ -204,10 +207,14 @@ public final class Fields {
         if ((long) s.length() * 3 > maxBytes) {
             int bytes = s.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxBytes) {
-                throw new StoreException(
-                        Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
+                throw tooLarge(field, bytes, maxBytes);
             }
         }
+    }
+
+    private static StoreException tooLarge(String field, long bytes, int maxBytes) {
+        return new StoreException(
+                Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
     }
 
     private static String typeName(Object v) {

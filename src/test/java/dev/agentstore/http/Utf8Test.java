@@ -28,9 +28,12 @@ class Utf8Test {
         return r.isError() ? in.position() : -1;
     }
 
+    private static int firstInvalid(byte[] b) {
+        return Math.max(Utf8.check(b), -1);
+    }
+
     private void agree(byte[] b) {
-        assertEquals(
-                jdkFirstInvalid(b), Utf8.firstInvalid(b), () -> HexFormat.of().formatHex(b));
+        assertEquals(jdkFirstInvalid(b), firstInvalid(b), () -> HexFormat.of().formatHex(b));
     }
 
     @Test
@@ -102,6 +105,36 @@ class Utf8Test {
     @DisplayName("a refusal says which bytes, where, and what is wrong with them")
     void describesTheBytes(String hex, String description) {
         byte[] b = HexFormat.of().parseHex(hex.toLowerCase());
-        assertEquals(description, Utf8.describe(b, Utf8.firstInvalid(b)));
+        assertEquals(description, Utf8.describe(b, firstInvalid(b)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "'\\ud800', true",
+        "'\\uDBFF', true",
+        "'\\udc00', true",
+        "'\\uDfFf', true",
+        "'12345678\\ud800', true",
+        "'1234567\\ud800', true",
+        "'1234567\\ud800abcdefgh', true",
+        "'abcdefgh12\\udbffxyzwxyzw', true",
+        "'123456789\\ud800abcdefgh', true",
+        "'\\nabcdefghijklmnopqrstu\\ud800vwxyzabcdefghijklmno', true",
+        "'\\nabcdefghijklmnopqrstuvwxyz\\ud800', true",
+        "'\\nabcdefghijklmnopqrstuvwxyz\\u0800', false",
+        "'\u00e9\\ud800', true",
+        "'\\ud800\u00e9', true",
+        "'\\u0041', false",
+        "'\\ud7ff', false",
+        "'\\ue000', false",
+        "'\\\\ud', false",
+        "'ud800', false",
+        "'\u00e9\u00e9\u00e9\u00e9', false"
+    })
+    @DisplayName("a body that may hold the escape of a surrogate is flagged, at any offset, before and after"
+            + " non-ASCII text; one that cannot is not")
+    void flagsSurrogateEscapes(String text, boolean flagged) {
+        int result = Utf8.check(text.getBytes(StandardCharsets.UTF_8));
+        assertEquals(flagged ? Utf8.VALID_WITH_SURROGATE_ESCAPES : Utf8.VALID, result, text);
     }
 }
