@@ -13,9 +13,9 @@ import java.util.function.Supplier;
  * the same values (StoredValues). No JMH: a loop, best of five rounds, microseconds per call.
  *
  * <pre>
- * mvn -q -DskipTests package && mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * javac -d target/bench-classes -cp target/classes:$(cat target/cp.txt) bench/src/dev/agentstore/http/DecodeCost.java
- * java -cp target/bench-classes:target/classes:$(cat target/cp.txt) dev.agentstore.http.DecodeCost
+ * mvn -q -DskipTests package
+ * javac -d target/bench-classes -cp target/agent-store.jar bench/src/dev/agentstore/http/DecodeCost.java
+ * java -cp target/agent-store.jar:target/bench-classes dev.agentstore.http.DecodeCost
  * </pre>
  */
 public final class DecodeCost {

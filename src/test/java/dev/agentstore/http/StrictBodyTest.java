@@ -128,7 +128,7 @@ class StrictBodyTest {
                         "a key given twice deep inside initial_data",
                         "/api/workflows",
                         "{\"workflow_name\":\"w\",\"initial_data\":{\"a\":[{\"b\":1,\"b\":1}]}}",
-                        "repeats the key at /initial_data/a/0/b"),
+                        "repeats the key at /initial_data/a/0/b (byte 49)"),
                 refused(
                         "1e400",
                         "/api/workflows",
