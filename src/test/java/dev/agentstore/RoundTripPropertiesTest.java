@@ -32,7 +32,7 @@ class RoundTripPropertiesTest {
     @Test
     @DisplayName("written over HTTP in every JSON form that denotes the value, read over HTTP and over the bus")
     void writtenOverHttp() {
-        Generated.forAll(100, g -> {
+        Generated.forAll(60, g -> {
             JsonObject wf = Entities.workflow(g);
             JsonObject ack = created(post(g, "/api/workflows", wf)).getJsonObject("workflow");
             checkWorkflow("workflow ack", wf, ack);
@@ -82,7 +82,7 @@ class RoundTripPropertiesTest {
     @Test
     @DisplayName("written over the bus as JsonObjects, read over the bus and over HTTP")
     void writtenOverTheBus() {
-        Generated.forAll(100, g -> {
+        Generated.forAll(60, g -> {
             JsonObject wf = Entities.workflow(g);
             JsonObject ack = await(server.store.createWorkflow(wf.copy()));
             checkWorkflow("workflow ack", wf, ack);

@@ -4,7 +4,6 @@ import dev.agentstore.bus.Failures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -80,10 +79,7 @@ public final class Fields {
         if (!(v instanceof String s)) {
             throw bad("'" + field + "' must be a string, got " + typeName(v));
         }
-        long bytes = StoredValues.utf8Length(field, s);
-        if (bytes > maxBytes) {
-            throw tooLarge(field, bytes, maxBytes);
-        }
+        checkSize(field, s, maxBytes);
         return s;
     }
 
@@ -202,19 +198,13 @@ public final class Fields {
         return ((Number) v).longValue();
     }
 
+    /** Measures {@code s} in UTF-8 in the pass that checks that it is Unicode (StoredValues.utf8Length). */
     private static void checkSize(String field, String s, int maxBytes) {
-        // A char is at most 3 UTF-8 bytes: skip the encoding for the common small case.
-        if ((long) s.length() * 3 > maxBytes) {
-            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxBytes) {
-                throw tooLarge(field, bytes, maxBytes);
-            }
+        long bytes = StoredValues.utf8Length(field, s);
+        if (bytes > maxBytes) {
+            throw new StoreException(
+                    Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
         }
-    }
-
-    private static StoreException tooLarge(String field, long bytes, int maxBytes) {
-        return new StoreException(
-                Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
     }
 
     private static String typeName(Object v) {
