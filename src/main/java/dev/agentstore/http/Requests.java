@@ -1,8 +1,6 @@
 package dev.agentstore.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
@@ -11,18 +9,16 @@ import java.util.function.Consumer;
 final class Requests {
     private Requests() {}
 
-    /** The body as a JSON object, or a 400 that says why it is not one. */
+    /**
+     * The body as a JSON object, or a 400 that says why it is not one: decoded by {@link StrictJson}, so that
+     * invalid UTF-8, unpaired surrogates, numbers that do not fit and repeated keys are refused.
+     */
     static JsonObject jsonBody(RoutingContext ctx) {
         Buffer buf = ctx.body().buffer();
         if (buf == null || buf.length() == 0) {
             throw new Problems.BadRequest("the request body is empty; send a JSON object");
         }
-        Object value;
-        try {
-            value = Json.decodeValue(buf);
-        } catch (DecodeException e) {
-            throw new Problems.BadRequest("the request body is not valid JSON");
-        }
+        Object value = StrictJson.decode(buf.getBytes());
         if (!(value instanceof JsonObject obj)) {
             throw new Problems.BadRequest("the request body must be a JSON object");
         }

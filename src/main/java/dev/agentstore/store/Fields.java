@@ -3,7 +3,7 @@ package dev.agentstore.store;
 import dev.agentstore.bus.Failures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * Validation of request bodies, shared by every entity. Every failure is a 400 (or a 413 for a value
- * over its size limit) whose message names the field and says what is wrong.
+ * over its size limit) whose message names the field and says what is wrong. Every string and stored
+ * object passes {@link StoredValues}, so that what is stored reads back as it was given.
  */
 public final class Fields {
     /** Names, ids, statuses, steps: short strings. */
@@ -66,7 +67,7 @@ public final class Fields {
         if (s.length() > maxChars) {
             throw bad("'" + field + "' must be at most " + maxChars + " characters, got " + s.length());
         }
-        return s;
+        return StoredValues.text(field, s);
     }
 
     /** A long text (content, code, a message) whose UTF-8 size is limited by limits.max_field_bytes. */
@@ -91,6 +92,7 @@ public final class Fields {
         if (!(v instanceof JsonObject o)) {
             throw bad("'" + field + "' must be a JSON object, got " + typeName(v));
         }
+        StoredValues.object(field, o.getMap());
         String encoded = o.encode();
         checkSize(field, encoded, maxBytes);
         return encoded;
@@ -187,20 +189,21 @@ public final class Fields {
     }
 
     private static long wholeNumber(String field, Object v) {
+        if (v instanceof BigInteger) {
+            throw bad("'" + field + "' must be a whole number of at most 64 bits, got a larger one");
+        }
         if (!(v instanceof Integer || v instanceof Long)) {
             throw bad("'" + field + "' must be a whole number, got " + typeName(v));
         }
         return ((Number) v).longValue();
     }
 
+    /** Measures {@code s} in UTF-8 in the pass that checks that it is Unicode (StoredValues.utf8Length). */
     private static void checkSize(String field, String s, int maxBytes) {
-        // A char is at most 3 UTF-8 bytes: skip the encoding for the common small case.
-        if ((long) s.length() * 3 > maxBytes) {
-            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxBytes) {
-                throw new StoreException(
-                        Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
-            }
+        long bytes = StoredValues.utf8Length(field, s);
+        if (bytes > maxBytes) {
+            throw new StoreException(
+                    Failures.TOO_LARGE, "'" + field + "' must be at most " + maxBytes + " bytes, got " + bytes);
         }
     }
 
