@@ -13,6 +13,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -51,18 +52,15 @@ final class Offload {
         return executor.executeBlocking(() -> Requests.decode(body), false);
     }
 
-    /** {@code json} encoded on a worker, into one buffer of about its size (Json.encode copies it three times). */
+    /**
+     * {@code json} encoded on a worker, into one buffer of about its size: Json.encode copies a reply three
+     * times (Jackson's segments, an array, the buffer).
+     */
     Future<Buffer> encode(JsonObject json) {
         return executor.executeBlocking(
                 () -> {
                     long size = size(json, Long.MAX_VALUE);
-                    Buffer out = Buffer.buffer((int) Math.min(size + size / 8 + 64, Integer.MAX_VALUE - 8));
-                    try (JsonGenerator g = JSON.createGenerator(new BufferOutput(out))) {
-                        JacksonCodec.encodeJson(json, g);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    return out;
+                    return encode(json, (int) Math.min(size + size / 8 + 64, Integer.MAX_VALUE - 8), Long.MAX_VALUE);
                 },
                 false);
     }
@@ -71,42 +69,59 @@ final class Offload {
         return executor.close();
     }
 
-    /** Whether {@code json} encodes to more than {@link #THRESHOLD} bytes; stops walking as soon as it knows. */
-    static boolean large(JsonObject json) {
-        return size(json, THRESHOLD) > THRESHOLD;
+    /**
+     * {@code json} encoded here, or null as soon as it passes {@link #THRESHOLD} bytes: then encoding stops, and
+     * a large reply costs the event loop the encoding of 64 KiB instead of all of it. No walk ahead to measure
+     * it: every reply would pay for that.
+     */
+    static Buffer encodeSmall(JsonObject json) {
+        return encode(json, 512, THRESHOLD);
+    }
+
+    private static Buffer encode(JsonObject json, int initialSize, long limit) {
+        BufferOutput out = new BufferOutput(Buffer.buffer(initialSize), limit);
+        JsonGenerator g = null;
+        try {
+            g = JSON.createGenerator(out);
+            JacksonCodec.encodeJson(json, g);
+            g.close();
+            return out.buffer;
+        } catch (TooLarge e) {
+            out.discard = true; // the generator flushes into the void and gives its buffers back
+            closeQuietly(g);
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(JsonGenerator g) {
+        try {
+            g.close();
+        } catch (IOException | RuntimeException ignored) {
+            // nothing of it is kept
+        }
     }
 
     /**
-     * About the encoded size of {@code value} (a string counts a byte a character), walked until the count
-     * passes {@code stopAbove}.
+     * About the encoded size of {@code value}: a string counts a byte a character, a key and its quotes 8, a
+     * number, boolean or null 8. Walked until the count passes {@code stopAbove}.
      */
     private static long size(Object value, long stopAbove) {
         if (value instanceof String s) {
             return s.length() + 2L;
         }
         if (value instanceof JsonObject o) {
-            value = o.getMap();
-        } else if (value instanceof JsonArray a) {
-            value = a.getList();
+            return sizeOf(o.getMap().values(), stopAbove);
         }
-        long sum = 2;
-        if (value instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                sum += String.valueOf(e.getKey()).length() + 4 + size(e.getValue(), stopAbove - sum);
-                if (sum > stopAbove) {
-                    return sum;
-                }
-            }
-            return sum;
+        if (value instanceof JsonArray a) {
+            return sizeOf(a.getList(), stopAbove);
         }
-        if (value instanceof List<?> list) {
-            for (Object item : list) {
-                sum += 1 + size(item, stopAbove - sum);
-                if (sum > stopAbove) {
-                    return sum;
-                }
-            }
-            return sum;
+        if (value instanceof Map<?, ?> m) {
+            return sizeOf(m.values(), stopAbove);
+        }
+        if (value instanceof List<?> l) {
+            return sizeOf(l, stopAbove);
         }
         if (value instanceof Buffer b) {
             return b.length() * 4L / 3 + 4;
@@ -114,25 +129,54 @@ final class Offload {
         if (value instanceof byte[] b) {
             return b.length * 4L / 3 + 4;
         }
-        return 24; // a number, a boolean, null, an instant
+        return 8;
     }
 
-    /** Appends to a Vert.x buffer; Jackson writes to it in blocks of its own. */
+    private static long sizeOf(Collection<?> values, long stopAbove) {
+        long sum = 2;
+        for (Object v : values) {
+            sum += 8 + (v instanceof String s ? s.length() : size(v, stopAbove - sum));
+            if (sum > stopAbove) {
+                break;
+            }
+        }
+        return sum;
+    }
+
+    /** Appends to a Vert.x buffer, up to a limit; Jackson writes to it in blocks of its own. */
     private static final class BufferOutput extends OutputStream {
         private final Buffer buffer;
+        private final long limit;
+        private boolean discard;
 
-        BufferOutput(Buffer buffer) {
+        BufferOutput(Buffer buffer, long limit) {
             this.buffer = buffer;
+            this.limit = limit;
         }
 
         @Override
         public void write(int b) {
-            buffer.appendByte((byte) b);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
+            if (discard) {
+                return;
+            }
+            if (buffer.length() + (long) len > limit) {
+                throw TooLarge.INSTANCE;
+            }
             buffer.appendBytes(b, off, len);
+        }
+    }
+
+    /** Thrown through Jackson to stop an encoding that passed its limit; no stack trace, one instance. */
+    private static final class TooLarge extends RuntimeException {
+        static final TooLarge INSTANCE = new TooLarge();
+
+        private TooLarge() {
+            super("the reply is larger than " + THRESHOLD + " bytes", null, false, false);
         }
     }
 }

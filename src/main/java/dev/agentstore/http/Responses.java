@@ -52,11 +52,12 @@ final class Responses {
         reply.onSuccess(r -> send(ctx, status.applyAsInt(r), shape.apply(r))).onFailure(err -> Problems.fail(ctx, err));
     }
 
-    /** Answers {@code body} as JSON; a large one is encoded on a worker, not on the event loop. */
+    /** Answers {@code body} as JSON; one over 64 KiB is encoded on a worker, not on the event loop. */
     static void send(RoutingContext ctx, int status, JsonObject body) {
-        Offload offload = Offload.large(body) ? Offload.current() : null;
-        if (offload == null) {
-            end(ctx, status, body.toBuffer());
+        Offload offload = Offload.current();
+        Buffer small = offload == null ? body.toBuffer() : Offload.encodeSmall(body);
+        if (small != null) {
+            end(ctx, status, small);
         } else {
             offload.encode(body).onSuccess(json -> end(ctx, status, json)).onFailure(err -> Problems.fail(ctx, err));
         }
