@@ -143,7 +143,7 @@ log "starting the server (synchronous=FULL, -Xmx256m) on a fresh database"
 AGENTSTORE_HTTP_PORT=$PORT \
 AGENTSTORE_DATABASE_WORKFLOW_PATH=$WORK/server/workflow.db \
 AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL \
-  java -Xmx256m -Xlog:gc:file="$OUT/server-gc.log" ${BENCH_SERVER_OPTS:-} -jar target/agent-store.jar > "$OUT/server.log" 2>&1 &
+  java -Xmx256m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/server-gc.log" ${BENCH_SERVER_OPTS:-} -jar target/agent-store.jar > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 wait_http "http://127.0.0.1:$PORT/api/health/live"
 BASE=http://127.0.0.1:$PORT

@@ -48,6 +48,14 @@ public enum ConfigKey {
             KeyType.integer(10_000, 0, 600_000),
             "ms",
             "on SIGTERM, how long requests in flight may take"),
+    HTTP_MAX_INFLIGHT_BODY_BYTES(
+            Section.HTTP,
+            "max_inflight_body_bytes",
+            KeyType.integer(0, 0, Integer.MAX_VALUE),
+            "bytes",
+            "request bodies being read or waiting for their answer, summed over all connections; a request that"
+                    + " would pass it gets 503 with `Retry-After` before its body is read. 0: an eighth of the heap"
+                    + " (`-Xmx`), at least `max_body_bytes`; else at least `max_body_bytes`"),
     LIMITS_MAX_BATCH_ITEMS(
             Section.LIMITS,
             "max_batch_items",

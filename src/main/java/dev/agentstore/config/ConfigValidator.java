@@ -2,6 +2,7 @@ package dev.agentstore.config;
 
 import static dev.agentstore.config.ConfigKey.HTTP_HOST;
 import static dev.agentstore.config.ConfigKey.HTTP_MAX_BODY_BYTES;
+import static dev.agentstore.config.ConfigKey.HTTP_MAX_INFLIGHT_BODY_BYTES;
 import static dev.agentstore.config.ConfigKey.HTTP_PORT;
 import static dev.agentstore.config.ConfigKey.HTTP_REQUEST_TIMEOUT_MS;
 import static dev.agentstore.config.ConfigKey.HTTP_SHUTDOWN_TIMEOUT_MS;
@@ -35,7 +36,8 @@ final class ConfigValidator {
                 s.integer(HTTP_PORT),
                 s.integer(HTTP_MAX_BODY_BYTES),
                 s.integer(HTTP_REQUEST_TIMEOUT_MS),
-                s.integer(HTTP_SHUTDOWN_TIMEOUT_MS));
+                s.integer(HTTP_SHUTDOWN_TIMEOUT_MS),
+                inflightBodyBytes(s.integer(HTTP_MAX_INFLIGHT_BODY_BYTES), s.integer(HTTP_MAX_BODY_BYTES)));
         LimitsConfig limits = new LimitsConfig(s.integer(LIMITS_MAX_BATCH_ITEMS), s.integer(LIMITS_MAX_FIELD_BYTES));
         DatabaseConfig workflow = database(s, "workflow", http);
         Optional<DatabaseConfig> agentVersions = s.hasSection("database.agent_versions")
@@ -56,6 +58,23 @@ final class ConfigValidator {
             }
         }
         return config;
+    }
+
+    /**
+     * The budget of request bodies in flight: as set, or (0) an eighth of the heap. A body costs about twice
+     * its size while in flight (its bytes, then its decoded strings and the encoded reply), on top of what
+     * decoding and the store briefly need, so an eighth keeps the worst case near half of the heap. A budget
+     * under max_body_bytes would refuse the largest bodies forever, retry or not.
+     */
+    static long inflightBodyBytes(long configured, int maxBodyBytes) {
+        if (configured == 0) {
+            return Math.max(maxBodyBytes, Runtime.getRuntime().maxMemory() / 8);
+        }
+        if (configured < maxBodyBytes) {
+            throw new ConfigException("http.max_inflight_body_bytes (" + configured
+                    + ") must be 0 (an eighth of the heap) or at least http.max_body_bytes (" + maxBodyBytes + ")");
+        }
+        return configured;
     }
 
     private static DatabaseConfig database(Settings s, String name, HttpConfig http) {

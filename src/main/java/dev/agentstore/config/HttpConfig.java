@@ -9,5 +9,14 @@ package dev.agentstore.config;
  * @param requestTimeoutMs how long a request waits for the store before it fails with 503; longer
  *     than twice every pool_timeout, so that a request gets the store's own 503 first
  * @param shutdownTimeoutMs on SIGTERM, how long requests in flight may take before the server closes
+ * @param maxInflightBodyBytes the most bytes of request bodies read or being read and not yet answered, over
+ *     all connections; a request that would pass it gets 503 before its body is read. The key's 0 is resolved
+ *     here: an eighth of the heap, at least maxBodyBytes
  */
-public record HttpConfig(String host, int port, int maxBodyBytes, long requestTimeoutMs, long shutdownTimeoutMs) {}
+public record HttpConfig(
+        String host,
+        int port,
+        int maxBodyBytes,
+        long requestTimeoutMs,
+        long shutdownTimeoutMs,
+        long maxInflightBodyBytes) {}

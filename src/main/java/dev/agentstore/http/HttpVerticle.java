@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
     private final HttpConfig config;
     private HttpServer server;
+    private Offload offload;
 
     public HttpVerticle(HttpConfig config) {
         this.config = config;
@@ -28,7 +28,11 @@ public final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        offload = new Offload(vertx);
+        offload.install(context);
+        router.route()
+                .handler(new BodyReader(
+                        BodyBudget.of(vertx, config.maxInflightBodyBytes()), config.maxBodyBytes(), offload));
         mount(new Api(router), vertx, store);
         router.errorHandler(
                 404,
@@ -43,6 +47,8 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(
                 413,
                 ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));
+        router.errorHandler(
+                417, ctx -> Problems.send(ctx, 417, "the only expectation this server meets is 100-continue"));
         router.errorHandler(400, ctx -> Problems.send(ctx, 400, "malformed request"));
         router.errorHandler(
                 500,
@@ -68,9 +74,10 @@ public final class HttpVerticle extends VerticleBase {
     /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
     @Override
     public Future<?> stop() {
-        return server == null
+        Future<Void> stopped = server == null
                 ? Future.succeededFuture()
                 : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+        return offload == null ? stopped : stopped.eventually(offload::close);
     }
 
     /** host:port as a client would write it, with an IPv6 address in brackets. */

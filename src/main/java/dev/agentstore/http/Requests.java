@@ -1,5 +1,6 @@
 package dev.agentstore.http;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -7,14 +8,32 @@ import java.util.function.Consumer;
 
 /** Parsing of request bodies; {@link Query} parses query parameters, the store validates the fields themselves. */
 final class Requests {
+    /** The body as {@link BodyReader} left it: its bytes, or the outcome of their decoding on a worker. */
+    private static final String BODY = "agentstore.body";
+
     private Requests() {}
+
+    static void body(RoutingContext ctx, Object bytesOrDecoded) {
+        ctx.put(BODY, bytesOrDecoded);
+    }
 
     /**
      * The body as a JSON object, or a 400 that says why it is not one: decoded by {@link StrictJson}, so that
      * invalid UTF-8, unpaired surrogates, numbers that do not fit and repeated keys are refused.
      */
     static JsonObject jsonBody(RoutingContext ctx) {
-        Buffer buf = ctx.body().buffer();
+        Object body = ctx.get(BODY);
+        if (body instanceof AsyncResult<?> decoded) {
+            if (decoded.failed()) {
+                throw decoded.cause() instanceof RuntimeException e ? e : new IllegalStateException(decoded.cause());
+            }
+            return (JsonObject) decoded.result();
+        }
+        return decode((Buffer) body);
+    }
+
+    /** {@code buf} as a JSON object, or a 400 that says why it is not one. */
+    static JsonObject decode(Buffer buf) {
         if (buf == null || buf.length() == 0) {
             throw new Problems.BadRequest("the request body is empty; send a JSON object");
         }

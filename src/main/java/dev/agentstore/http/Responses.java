@@ -1,6 +1,7 @@
 package dev.agentstore.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -48,10 +49,26 @@ final class Responses {
             Problems.fail(ctx, e);
             return;
         }
-        reply.onSuccess(r -> ctx.response()
-                        .setStatusCode(status.applyAsInt(r))
-                        .putHeader("Content-Type", "application/json")
-                        .end(shape.apply(r).toBuffer()))
-                .onFailure(err -> Problems.fail(ctx, err));
+        reply.onSuccess(r -> send(ctx, status.applyAsInt(r), shape.apply(r))).onFailure(err -> Problems.fail(ctx, err));
+    }
+
+    /** Answers {@code body} as JSON; one over 64 KiB is encoded on a worker, not on the event loop. */
+    static void send(RoutingContext ctx, int status, JsonObject body) {
+        Offload offload = Offload.current();
+        Buffer small = offload == null ? body.toBuffer() : Offload.encodeSmall(body);
+        if (small != null) {
+            end(ctx, status, small);
+        } else {
+            offload.encode(body).onSuccess(json -> end(ctx, status, json)).onFailure(err -> Problems.fail(ctx, err));
+        }
+    }
+
+    private static void end(RoutingContext ctx, int status, Buffer json) {
+        if (!ctx.response().closed()) {
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(json);
+        }
     }
 }

@@ -47,15 +47,26 @@ public final class ServerProcess implements AutoCloseable {
 
     /** The java command running Main from this test's classpath. */
     public static List<String> javaMain(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // A short-lived JVM on a shared 2-core machine: start fast rather than peak fast.
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.agentstore.Main"));
+        // A short-lived JVM on a shared 2-core machine: start fast rather than peak fast.
+        return java(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), args);
+    }
+
+    /**
+     * As {@link #javaMain}, with the garbage collector the shipped launch gets (the JVM's default: G1 on two
+     * cores), for tests whose subject is the heap: SerialGC copies every live 1 MB buffer at each young
+     * collection, G1 allocates them in old regions of their own.
+     */
+    public static List<String> javaMainAsShipped(String... args) {
+        return java(List.of("-XX:TieredStopAtLevel=1"), args);
+    }
+
+    private static List<String> java(List<String> options, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(options);
+        // The heap and the backstop of the shipped launch (Dockerfile, README): a JVM out of heap exits.
+        cmd.addAll(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.agentstore.Main"));
         cmd.addAll(List.of(args));
         return cmd;
     }
