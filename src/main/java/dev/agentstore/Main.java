@@ -25,7 +25,8 @@ import sun.misc.Signal;
  * to start (or to stop in time) with a valid configuration, because of the state of the machine: a port
  * that another process holds, a database file that cannot be opened. A port in use is 1, not 2: the same
  * configuration works once the other process (often the previous instance, still stopping) lets go, so a
- * supervisor's restart is the right answer to it, and not to a 2; 3 stopped, every acknowledged write
+ * supervisor's restart is the right answer to it, and not to a 2; 3 is the JVM's own exit on OutOfMemoryError
+ * ({@code -XX:+ExitOnOutOfMemoryError}, in every shipped launch); 4 stopped, every acknowledged write
  * kept, but a database's WAL could not be checkpointed into its file (a reader of another process held
  * an older snapshot through the wait, the checkpoint itself failed, or the database file was replaced):
  * its {@code -wal} is left, the next start reads it, and the one message printed says which file, its
@@ -114,7 +115,7 @@ public final class Main {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CheckpointFailedException left) {
                 System.err.println("agent-store: stopped, but not cleanly: " + left.getMessage());
-                return 3;
+                return 4;
             }
             throw e;
         }

@@ -58,7 +58,7 @@ class ShutdownCheckpointTest {
 
     @Test
     @DisplayName(
-            "exits 3 with one message naming the -wal left, its size and that the writes are safe in it;"
+            "exits 4 with one message naming the -wal left, its size and that the writes are safe in it;"
                     + " once the reader is gone a restart serves every row and a clean stop exits 0 with the main file complete")
     void blockedCheckpointExitsNonZeroAndLosesNothing(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("wf.db");
@@ -77,7 +77,7 @@ class ShutdownCheckpointTest {
             ids.addAll(create(port, 10));
 
             p.terminate();
-            assertEquals(3, p.awaitExit(60_000), p.output());
+            assertEquals(4, p.awaitExit(60_000), p.output());
             String message = p.output()
                     .lines()
                     .filter(l -> l.startsWith("agent-store: stopped, but not cleanly"))
