@@ -28,6 +28,7 @@ public final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
+        router.route().handler(Uris::check);
         offload = new Offload(vertx);
         offload.install(context);
         router.route()
@@ -49,13 +50,14 @@ public final class HttpVerticle extends VerticleBase {
                 ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));
         router.errorHandler(
                 417, ctx -> Problems.send(ctx, 417, "the only expectation this server meets is 100-continue"));
-        router.errorHandler(400, ctx -> Problems.send(ctx, 400, "malformed request"));
+        router.errorHandler(400, ctx -> Problems.send(ctx, 400, Problems.malformed(ctx.failure())));
         router.errorHandler(
                 500,
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
         return vertx.createHttpServer(
                         new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .requestHandler(router)
+                .invalidRequestHandler(Problems::invalidRequest)
                 .listen()
                 .recover(err -> Future.failedFuture(new IllegalStateException(
                         "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))

@@ -2,7 +2,14 @@ package dev.agentstore.http;
 
 import dev.agentstore.bus.Failures;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Future;
+import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.logging.Level;
@@ -28,22 +35,65 @@ final class Problems {
     }
 
     static void send(RoutingContext ctx, int status, String detail) {
-        if (ctx.response().ended() || ctx.response().closed()) {
-            return;
+        send(ctx.request(), status, detail);
+    }
+
+    static Future<Void> send(HttpServerRequest request, int status, String detail) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return Future.succeededFuture();
         }
         JsonObject body = new JsonObject()
                 .put("type", "about:blank")
                 .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
                 .put("status", status)
                 .put("detail", detail)
-                .put("instance", ctx.request().path());
+                .put("instance", request.path());
         if (status == Failures.UNAVAILABLE) {
-            ctx.response().putHeader("Retry-After", RETRY_AFTER_S);
+            response.putHeader("Retry-After", RETRY_AFTER_S);
         }
-        ctx.response()
-                .setStatusCode(status)
+        return response.setStatusCode(status)
                 .putHeader("Content-Type", CONTENT_TYPE)
                 .end(body.encode());
+    }
+
+    /**
+     * A request that the HTTP/1.1 decoder could not parse (a space or a bad version in the request line, a
+     * line or a header block past its limit): Vert.x's own answer is a bare status; this one says why.
+     * The connection is closed after it, as Vert.x does: what follows on it cannot be framed.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String detail;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            detail = "the request line is longer than " + HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH + " bytes";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            detail = "the request headers are larger than " + HttpServerOptions.DEFAULT_MAX_HEADER_SIZE + " bytes";
+        } else {
+            status = 400;
+            detail = "the request is not valid HTTP/1.1"
+                    + (cause == null || cause.getMessage() == null ? "" : ": " + oneLine(cause.getMessage()));
+        }
+        send(request, status, detail).eventually(() -> request.connection().close());
+    }
+
+    /** A decoder's message may quote the client's bytes: one line, printable, and not too long. */
+    private static String oneLine(String text) {
+        String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() > 200 ? printable.substring(0, 200) + "..." : printable;
+    }
+
+    /**
+     * The detail of a 400 that Vert.x raised before a route ran: its own message when it has one (a request
+     * without a Host header), else a generic one; {@link Uris} has already named a malformed path or query.
+     */
+    static String malformed(Throwable failure) {
+        return failure instanceof VertxException && failure.getMessage() != null
+                ? oneLine(failure.getMessage())
+                : "malformed request";
     }
 
     /** Maps any failure of a request's future to a problem response. */
