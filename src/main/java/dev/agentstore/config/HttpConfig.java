@@ -9,5 +9,17 @@ package dev.agentstore.config;
  * @param requestTimeoutMs how long a request waits for the store before it fails with 503; longer
  *     than twice every pool_timeout, so that a request gets the store's own 503 first
  * @param shutdownTimeoutMs on SIGTERM, how long requests in flight may take before the server closes
+ * @param headerTimeoutMs a connection without a complete request head this long after it opened is closed
+ * @param idleTimeoutS a keep-alive connection without a new request this long after its last response is
+ *     closed
+ * @param maxConnections open connections at most (the key's 0 is resolved: never 0 here)
  */
-public record HttpConfig(String host, int port, int maxBodyBytes, long requestTimeoutMs, long shutdownTimeoutMs) {}
+public record HttpConfig(
+        String host,
+        int port,
+        int maxBodyBytes,
+        long requestTimeoutMs,
+        long shutdownTimeoutMs,
+        long headerTimeoutMs,
+        long idleTimeoutS,
+        int maxConnections) {}

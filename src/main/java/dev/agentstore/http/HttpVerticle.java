@@ -5,6 +5,7 @@ import dev.agentstore.config.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
     private final HttpConfig config;
     private HttpServer server;
+    private ConnectionGuard guard;
 
     public HttpVerticle(HttpConfig config) {
         this.config = config;
@@ -29,7 +31,12 @@ public final class HttpVerticle extends VerticleBase {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
         router.route().handler(Uris::check);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        // Only the methods whose routes read a body: on a GET with a form Content-Type, BodyHandler throws (500).
+        router.route()
+                .method(HttpMethod.POST)
+                .method(HttpMethod.PUT)
+                .method(HttpMethod.PATCH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         mount(new Api(router), vertx, store);
         router.errorHandler(
                 404,
@@ -48,14 +55,32 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(
                 500,
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
-        return vertx.createHttpServer(
-                        new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(router)
+        guard = new ConnectionGuard(vertx, config);
+        return vertx.createHttpServer(options())
+                .connectionHandler(guard::opened)
+                .requestHandler(request -> {
+                    guard.request(request);
+                    router.handle(request);
+                })
                 .invalidRequestHandler(Problems::invalidRequest)
                 .listen()
                 .recover(err -> Future.failedFuture(new IllegalStateException(
                         "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
-                .onSuccess(s -> server = s);
+                .onSuccess(s -> {
+                    server = s;
+                    guard.start();
+                });
+    }
+
+    /**
+     * HTTP/1.1 only, as the Python implementation (uvicorn) served: cleartext HTTP/2 (h2c) would multiplex
+     * requests on one connection, past {@link ConnectionGuard}'s one-request-at-a-time view of it.
+     */
+    private HttpServerOptions options() {
+        return new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setHttp2ClearTextEnabled(false);
     }
 
     /** Every route of the API; the tests read the list from here too, to check that each refuses what it must. */
@@ -70,9 +95,15 @@ public final class HttpVerticle extends VerticleBase {
     /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
     @Override
     public Future<?> stop() {
-        return server == null
+        Future<Void> shutdown = server == null
                 ? Future.succeededFuture()
                 : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+        return shutdown.eventually(() -> {
+            if (guard != null) {
+                guard.stop();
+            }
+            return Future.succeededFuture();
+        });
     }
 
     /** host:port as a client would write it, with an IPv6 address in brackets. */
