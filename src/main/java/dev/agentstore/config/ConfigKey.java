@@ -56,6 +56,27 @@ public enum ConfigKey {
             "request bodies being read or waiting for their answer, summed over all connections; a request that"
                     + " would pass it gets 503 with `Retry-After` before its body is read. 0: an eighth of the heap"
                     + " (`-Xmx`), at least `max_body_bytes`; else at least `max_body_bytes`"),
+    HTTP_HEADER_TIMEOUT_MS(
+            Section.HTTP,
+            "header_timeout_ms",
+            KeyType.integer(10_000, 100, 600_000),
+            "ms",
+            "a connection that has not sent a complete request head this long after it opened is closed"
+                    + " (slowloris)"),
+    HTTP_IDLE_TIMEOUT_S(
+            Section.HTTP,
+            "idle_timeout_s",
+            KeyType.integer(60, 1, 86_400),
+            "s",
+            "a keep-alive connection without a new request this long after its last response is closed"),
+    HTTP_MAX_CONNECTIONS(
+            Section.HTTP,
+            "max_connections",
+            KeyType.integer(0, 0, 1_000_000),
+            "connections",
+            "open connections at most; at the cap a new one closes the connection idle longest, or is closed"
+                    + " when none is idle. 0: the file descriptor limit less a fifth (at least 1024, at most half),"
+                    + " and at most 48 per MiB of heap"),
     LIMITS_MAX_BATCH_ITEMS(
             Section.LIMITS,
             "max_batch_items",

@@ -1,7 +1,10 @@
 package dev.agentstore.config;
 
+import static dev.agentstore.config.ConfigKey.HTTP_HEADER_TIMEOUT_MS;
 import static dev.agentstore.config.ConfigKey.HTTP_HOST;
+import static dev.agentstore.config.ConfigKey.HTTP_IDLE_TIMEOUT_S;
 import static dev.agentstore.config.ConfigKey.HTTP_MAX_BODY_BYTES;
+import static dev.agentstore.config.ConfigKey.HTTP_MAX_CONNECTIONS;
 import static dev.agentstore.config.ConfigKey.HTTP_MAX_INFLIGHT_BODY_BYTES;
 import static dev.agentstore.config.ConfigKey.HTTP_PORT;
 import static dev.agentstore.config.ConfigKey.HTTP_REQUEST_TIMEOUT_MS;
@@ -20,6 +23,8 @@ import static dev.agentstore.config.ConfigKey.SYNCHRONOUS;
 import static dev.agentstore.config.ConfigKey.WRITER_BATCH_MAX;
 import static dev.agentstore.config.ConfigKey.WRITER_QUEUE_CAPACITY;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -37,7 +42,10 @@ final class ConfigValidator {
                 s.integer(HTTP_MAX_BODY_BYTES),
                 s.integer(HTTP_REQUEST_TIMEOUT_MS),
                 s.integer(HTTP_SHUTDOWN_TIMEOUT_MS),
-                inflightBodyBytes(s.integer(HTTP_MAX_INFLIGHT_BODY_BYTES), s.integer(HTTP_MAX_BODY_BYTES)));
+                inflightBodyBytes(s.integer(HTTP_MAX_INFLIGHT_BODY_BYTES), s.integer(HTTP_MAX_BODY_BYTES)),
+                s.integer(HTTP_HEADER_TIMEOUT_MS),
+                s.integer(HTTP_IDLE_TIMEOUT_S),
+                maxConnections(s.integer(HTTP_MAX_CONNECTIONS)));
         LimitsConfig limits = new LimitsConfig(s.integer(LIMITS_MAX_BATCH_ITEMS), s.integer(LIMITS_MAX_FIELD_BYTES));
         DatabaseConfig workflow = database(s, "workflow", http);
         Optional<DatabaseConfig> agentVersions = s.hasSection("database.agent_versions")
@@ -101,6 +109,24 @@ final class ConfigValidator {
      */
     static long writeTimeoutMs(long requestTimeoutMs) {
         return requestTimeoutMs - Math.min(WRITE_MARGIN_MS, requestTimeoutMs / 2);
+    }
+
+    /**
+     * http.max_connections, 0 resolved: the process's file descriptor limit less a fifth (at least 1024, at most
+     * half), kept for the databases (three files per pooled connection), the JVM and the connections that a
+     * burst brings in before the cap closes them; and no more than 48 per MiB of heap (an idle connection
+     * holds about 9 KiB).
+     */
+    static int maxConnections(int configured) {
+        if (configured > 0) {
+            return configured;
+        }
+        long fds = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount()
+                : 10_240;
+        long byFds = fds - Math.min(fds / 2, Math.max(1024, fds / 5));
+        long byHeap = Runtime.getRuntime().maxMemory() / (1 << 20) * 48;
+        return (int) Math.max(64, Math.min(Math.min(byFds, byHeap), 1_000_000));
     }
 
     private static boolean sameFile(Path a, Path b) {

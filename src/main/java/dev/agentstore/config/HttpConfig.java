@@ -12,6 +12,10 @@ package dev.agentstore.config;
  * @param maxInflightBodyBytes the most bytes of request bodies read or being read and not yet answered, over
  *     all connections; a request that would pass it gets 503 before its body is read. The key's 0 is resolved
  *     here: an eighth of the heap, at least maxBodyBytes
+ * @param headerTimeoutMs a connection without a complete request head this long after it opened is closed
+ * @param idleTimeoutS a keep-alive connection without a new request this long after its last response is
+ *     closed
+ * @param maxConnections open connections at most (the key's 0 is resolved: never 0 here)
  */
 public record HttpConfig(
         String host,
@@ -19,4 +23,7 @@ public record HttpConfig(
         int maxBodyBytes,
         long requestTimeoutMs,
         long shutdownTimeoutMs,
-        long maxInflightBodyBytes) {}
+        long maxInflightBodyBytes,
+        long headerTimeoutMs,
+        long idleTimeoutS,
+        int maxConnections) {}

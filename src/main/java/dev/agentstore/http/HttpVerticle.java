@@ -19,6 +19,7 @@ public final class HttpVerticle extends VerticleBase {
     private final HttpConfig config;
     private HttpServer server;
     private Offload offload;
+    private ConnectionGuard guard;
 
     public HttpVerticle(HttpConfig config) {
         this.config = config;
@@ -54,14 +55,32 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(
                 500,
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
-        return vertx.createHttpServer(
-                        new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .requestHandler(router)
+        guard = new ConnectionGuard(vertx, config);
+        return vertx.createHttpServer(options())
+                .connectionHandler(guard::opened)
+                .requestHandler(request -> {
+                    guard.request(request);
+                    router.handle(request);
+                })
                 .invalidRequestHandler(Problems::invalidRequest)
                 .listen()
                 .recover(err -> Future.failedFuture(new IllegalStateException(
                         "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
-                .onSuccess(s -> server = s);
+                .onSuccess(s -> {
+                    server = s;
+                    guard.start();
+                });
+    }
+
+    /**
+     * HTTP/1.1 only, as the Python implementation (uvicorn) served: cleartext HTTP/2 (h2c) would multiplex
+     * requests on one connection, past {@link ConnectionGuard}'s one-request-at-a-time view of it.
+     */
+    private HttpServerOptions options() {
+        return new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setHttp2ClearTextEnabled(false);
     }
 
     /** Every route of the API; the tests read the list from here too, to check that each refuses what it must. */
@@ -79,7 +98,12 @@ public final class HttpVerticle extends VerticleBase {
         Future<Void> stopped = server == null
                 ? Future.succeededFuture()
                 : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
-        return offload == null ? stopped : stopped.eventually(offload::close);
+        return stopped.eventually(() -> {
+            if (guard != null) {
+                guard.stop();
+            }
+            return offload == null ? Future.succeededFuture() : offload.close();
+        });
     }
 
     /** host:port as a client would write it, with an IPv6 address in brackets. */
