@@ -99,6 +99,34 @@ class BodyBudgetTest {
     }
 
     @Test
+    @DisplayName("a client that sends Expect: 100-continue gets 100 Continue when its body fits, and 503 and a closed"
+            + " connection, without sending it, when it does not")
+    void expectContinueIsAnsweredBeforeTheBody() throws IOException {
+        String held = article("held-3", 60_000);
+        String admitted = article("continued", 30_000);
+        String expect = "Expect: 100-continue\r\n";
+        try (Raw holder = new Raw();
+                Raw fits = new Raw();
+                Raw tooMuch = new Raw()) {
+            holder.send(head("POST", "/api/articles", held.length()) + held.substring(0, 100));
+            Eventually.await("the held body is admitted", WAIT, () -> budget().used() == 60_000);
+
+            fits.send(head("POST", "/api/articles", admitted.length()).replace("\r\n\r\n", "\r\n" + expect + "\r\n"));
+            assertEquals(100, fits.read().status());
+            fits.send(admitted);
+            assertEquals(201, fits.read().status());
+
+            holder.send(held.substring(100, 200)); // still held
+            tooMuch.send(head("POST", "/api/articles", 50_000).replace("\r\n\r\n", "\r\n" + expect + "\r\n"));
+            assertEquals(503, tooMuch.read().status());
+            assertEquals(-1, tooMuch.in.read(), "the connection is closed: the client never sent its body");
+
+            holder.send(held.substring(200));
+            assertEquals(201, holder.read().status());
+        }
+    }
+
+    @Test
     @DisplayName("a body over http.max_body_bytes gets 413 before it is sent and takes nothing from the budget")
     void bodyOverTheLimitIs413BeforeItIsRead() throws IOException {
         try (Raw client = new Raw()) {
