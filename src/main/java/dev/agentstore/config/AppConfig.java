@@ -6,12 +6,17 @@ import java.util.Optional;
 /**
  * The whole configuration, parsed once and validated. See conf/config.yaml and docs/configuration.md.
  *
+ * @param auth who may call the API
  * @param workflow the workflow database (required)
  * @param agentVersions the agent-version database, when configured; otherwise agent versions live in
  *     the workflow database, as they did in the Python implementation
  */
 public record AppConfig(
-        HttpConfig http, DatabaseConfig workflow, Optional<DatabaseConfig> agentVersions, LimitsConfig limits) {
+        HttpConfig http,
+        AuthConfig auth,
+        DatabaseConfig workflow,
+        Optional<DatabaseConfig> agentVersions,
+        LimitsConfig limits) {
 
     public List<DatabaseConfig> databases() {
         return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));

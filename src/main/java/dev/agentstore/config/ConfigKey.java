@@ -77,6 +77,35 @@ public enum ConfigKey {
             "open connections at most; at the cap a new one closes the connection idle longest, or is closed"
                     + " when none is idle. 0: the file descriptor limit less a fifth (at least 1024, at most half),"
                     + " and at most 48 per MiB of heap"),
+    HTTP_ALLOWED_HOSTS(
+            Section.HTTP,
+            "allowed_hosts",
+            KeyType.list(),
+            "hosts",
+            "the names a request's `Host` header may give (the port is not compared); others get 421. Empty: the"
+                    + " bound address, `localhost`, `127.0.0.1` and `[::1]`. `*` allows any (behind a proxy that"
+                    + " checks it)"),
+    HTTP_CORS_ALLOWED_ORIGINS(
+            Section.HTTP,
+            "cors.allowed_origins",
+            KeyType.list(),
+            "origins",
+            "web origins (`https://app.example:8443`) whose pages may call the API from a browser; empty: CORS is"
+                    + " off, and no page of another origin can read an answer"),
+    AUTH_KEYS_FILE(
+            Section.AUTH,
+            "keys_file",
+            KeyType.optionalText(),
+            "file",
+            "the API keys, one `NAME SCOPES SHA256HEX` a line (`keys new` makes one); re-read when it changes."
+                    + " Unset: no keys, the API is open, which only a loopback `http.host` allows"),
+    AUTH_ALLOW_ANONYMOUS(
+            Section.AUTH,
+            "allow_anonymous",
+            KeyType.flag(false),
+            "flag",
+            "with no keys file, serve every caller on a non-loopback `http.host` too (only behind something that"
+                    + " authenticates); without it such a start is refused"),
     LIMITS_MAX_BATCH_ITEMS(
             Section.LIMITS,
             "max_batch_items",
@@ -161,6 +190,7 @@ public enum ConfigKey {
     /** Where a key lives: a fixed section, or every database section. */
     public enum Section {
         HTTP,
+        AUTH,
         LIMITS,
         DATABASE;
 
@@ -207,9 +237,9 @@ public enum ConfigKey {
         return BY_PATH.get(path);
     }
 
-    /** The section paths: http, limits, database, database.workflow, database.agent_versions. */
+    /** The section paths: http, http.cors, auth, limits, database, database.workflow, database.agent_versions. */
     static List<String> sections() {
-        List<String> sections = new ArrayList<>(List.of("http", "limits", "database"));
+        List<String> sections = new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

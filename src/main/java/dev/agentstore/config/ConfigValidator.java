@@ -1,5 +1,9 @@
 package dev.agentstore.config;
 
+import static dev.agentstore.config.ConfigKey.AUTH_ALLOW_ANONYMOUS;
+import static dev.agentstore.config.ConfigKey.AUTH_KEYS_FILE;
+import static dev.agentstore.config.ConfigKey.HTTP_ALLOWED_HOSTS;
+import static dev.agentstore.config.ConfigKey.HTTP_CORS_ALLOWED_ORIGINS;
 import static dev.agentstore.config.ConfigKey.HTTP_HEADER_TIMEOUT_MS;
 import static dev.agentstore.config.ConfigKey.HTTP_HOST;
 import static dev.agentstore.config.ConfigKey.HTTP_IDLE_TIMEOUT_S;
@@ -45,7 +49,12 @@ final class ConfigValidator {
                 inflightBodyBytes(s.integer(HTTP_MAX_INFLIGHT_BODY_BYTES), s.integer(HTTP_MAX_BODY_BYTES)),
                 s.integer(HTTP_HEADER_TIMEOUT_MS),
                 s.integer(HTTP_IDLE_TIMEOUT_S),
-                maxConnections(s.integer(HTTP_MAX_CONNECTIONS)));
+                maxConnections(s.integer(HTTP_MAX_CONNECTIONS)),
+                s.list(HTTP_ALLOWED_HOSTS),
+                s.list(HTTP_CORS_ALLOWED_ORIGINS));
+        String keysFile = s.optionalText(AUTH_KEYS_FILE);
+        AuthConfig auth = new AuthConfig(
+                keysFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keysFile)), s.flag(AUTH_ALLOW_ANONYMOUS));
         LimitsConfig limits = new LimitsConfig(s.integer(LIMITS_MAX_BATCH_ITEMS), s.integer(LIMITS_MAX_FIELD_BYTES));
         DatabaseConfig workflow = database(s, "workflow", http);
         Optional<DatabaseConfig> agentVersions = s.hasSection("database.agent_versions")
@@ -55,7 +64,7 @@ final class ConfigValidator {
             throw new ConfigException("database.agent_versions.path must differ from database.workflow.path"
                     + " (leave the agent_versions section out to keep agent versions in the workflow database)");
         }
-        AppConfig config = new AppConfig(http, workflow, agentVersions, limits);
+        AppConfig config = new AppConfig(http, auth, workflow, agentVersions, limits);
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

@@ -1,5 +1,7 @@
 package dev.agentstore.config;
 
+import java.util.List;
+
 /**
  * The HTTP listener.
  *
@@ -16,6 +18,9 @@ package dev.agentstore.config;
  * @param idleTimeoutS a keep-alive connection without a new request this long after its last response is
  *     closed
  * @param maxConnections open connections at most (the key's 0 is resolved: never 0 here)
+ * @param allowedHosts the names a Host header may give, as configured (empty: the defaults, see
+ *     docs/configuration.md)
+ * @param corsAllowedOrigins the web origins allowed to call from a browser (empty: CORS off)
  */
 public record HttpConfig(
         String host,
@@ -26,4 +31,12 @@ public record HttpConfig(
         long maxInflightBodyBytes,
         long headerTimeoutMs,
         long idleTimeoutS,
-        int maxConnections) {}
+        int maxConnections,
+        List<String> allowedHosts,
+        List<String> corsAllowedOrigins) {
+
+    public HttpConfig {
+        allowedHosts = List.copyOf(allowedHosts);
+        corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+    }
+}

@@ -28,7 +28,7 @@ final class Settings {
         for (Map.Entry<String, ?> top : root.entrySet()) {
             String name = top.getKey();
             switch (name) {
-                case "http", "limits" -> s.section(name, top.getValue(), origins);
+                case "http", "auth", "limits" -> s.section(name, top.getValue(), origins);
                 case "database" -> {
                     for (Map.Entry<String, ?> db :
                             mapping(name, top.getValue(), origins).entrySet()) {
@@ -50,14 +50,22 @@ final class Settings {
         for (Map.Entry<String, ?> e : mapping(path, value, origins).entrySet()) {
             String key = path + "." + e.getKey();
             String origin = origins.getOrDefault(key, "");
+            Object v = e.getValue();
+            if (ConfigKey.at(key) == null && ConfigKey.sections().contains(key)) {
+                section(key, v, origins); // http.cors
+                continue;
+            }
             if (ConfigKey.at(key) == null) {
                 throw new ConfigException(Spelling.unknownKey(key) + where(origin));
             }
-            Object v = e.getValue();
             if (v == null) {
                 throw new ConfigException(key + " has no value (leave the key out for its default)" + where(origin));
             }
-            if (v instanceof Map || v instanceof JsonObject || v instanceof List || v instanceof JsonArray) {
+            boolean list = ConfigKey.at(key).type.kind() == KeyType.Kind.LIST;
+            if (v instanceof JsonArray array) {
+                v = array.getList();
+            }
+            if (v instanceof Map || v instanceof JsonObject || (v instanceof List && !list)) {
                 throw new ConfigException(key + " must be a single value, not a list or a mapping" + where(origin));
             }
             put(key, v, origin);
@@ -135,6 +143,53 @@ final class Settings {
                     path + " must be between " + t.min() + " and " + t.max() + ", got " + n + where(s.origin));
         }
         return (int) n;
+    }
+
+    /** A text that may be unset: empty when it is, else stripped. */
+    String optionalText(ConfigKey key) {
+        String path = key.path("");
+        Setting s = values.get(path);
+        if (s == null) {
+            return key.defaultValue("");
+        }
+        if (!(s.value instanceof String text)) {
+            throw new ConfigException(path + " must be text, got '" + s.value + "'" + where(s.origin));
+        }
+        return text.strip();
+    }
+
+    /** true or false, in any case. */
+    boolean flag(ConfigKey key) {
+        return Boolean.parseBoolean(choice(key, ""));
+    }
+
+    /**
+     * A list of texts: a YAML sequence of single values, or one text of comma-separated items (as an environment
+     * variable or a system property gives it). Items are stripped; an empty item is an error.
+     */
+    List<String> list(ConfigKey key) {
+        String path = key.path("");
+        Setting s = values.get(path);
+        if (s == null) {
+            return List.of();
+        }
+        List<?> items;
+        if (s.value instanceof List<?> given) {
+            items = given;
+        } else if (s.value instanceof String text) {
+            items = text.isBlank() ? List.of() : List.of(text.split(",", -1));
+        } else {
+            throw new ConfigException(path + " must be a list, got '" + s.value + "'" + where(s.origin));
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof String text) || text.isBlank()) {
+                throw new ConfigException(path + " must be a list of non-empty texts, got "
+                        + (item == null ? "an empty item" : "'" + item + "'") + where(s.origin));
+            }
+            out.add(text.strip());
+        }
+        return List.copyOf(out);
     }
 
     /** One of the key's choices, in any case; the choice as the table spells it. */

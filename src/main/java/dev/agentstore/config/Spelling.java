@@ -54,10 +54,10 @@ final class Spelling {
         } while (!section.isEmpty() && !ConfigKey.sections().contains(section));
         String parent = section;
         List<String> children = new ArrayList<>();
-        for (String known : ConfigKey.sections()) {
+        for (String known : ConfigKey.paths()) {
             childOf(parent, known).ifPresent(children::add);
         }
-        for (String known : ConfigKey.paths()) {
+        for (String known : ConfigKey.sections()) {
             childOf(parent, known).ifPresent(children::add);
         }
         return (parent.isEmpty() ? "the sections are " : "the keys of " + parent + " are ")

@@ -113,8 +113,13 @@ final class YamlFile {
         if (node instanceof MappingNode m) {
             return mapping(m, path);
         }
-        if (node instanceof SequenceNode) {
-            return List.of(); // never a valid value or section; Settings says so, naming the key
+        if (node instanceof SequenceNode seq) {
+            // A list key's value; Settings refuses a list anywhere else, naming the key.
+            List<Object> items = new java.util.ArrayList<>();
+            for (Node item : seq.getValue()) {
+                items.add(item instanceof ScalarNode s && !s.getTag().equals(Tag.NULL) ? s.getValue() : null);
+            }
+            return items;
         }
         ScalarNode scalar = (ScalarNode) node;
         return scalar.getTag().equals(Tag.NULL) ? null : scalar.getValue();

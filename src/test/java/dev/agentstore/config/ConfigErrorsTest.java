@@ -132,10 +132,10 @@ class ConfigErrorsTest {
             String m = refused("http:\n  cache_size: 4\n");
             assertEquals(
                     "unknown config key 'http.cache_size'; the keys of http are host, port, max_body_bytes,"
-                            + " request_timeout_ms, shutdown_timeout_ms, max_inflight_body_bytes, header_timeout_ms, idle_timeout_s, max_connections ("
+                            + " request_timeout_ms, shutdown_timeout_ms, max_inflight_body_bytes, header_timeout_ms, idle_timeout_s, max_connections, allowed_hosts, cors ("
                             + dir.resolve("config.yaml") + " line 2)",
                     m);
-            assertContains(refused("metrics:\n  port: 1\n"), "the sections are http, limits, database");
+            assertContains(refused("metrics:\n  port: 1\n"), "the sections are http, auth, limits, database");
         }
 
         @Test

@@ -23,7 +23,7 @@ class ConfigKeysDocumentedTest {
         Map<String, Object> expected = new LinkedHashMap<>();
         for (ConfigKey key : ConfigKey.values()) {
             String db = key.section == ConfigKey.Section.DATABASE ? "workflow" : "";
-            expected.put(key.path(db), key.defaultValue(db));
+            expected.put(key.path(db), key.type.kind() == KeyType.Kind.LIST ? List.of() : key.defaultValue(db));
         }
         assertEquals(expected, written);
     }
@@ -51,7 +51,7 @@ class ConfigKeysDocumentedTest {
     /** A row as the docs write it: key, unit, default, bounds, meaning. */
     static String row(ConfigKey key) {
         String def = key.type.defaultValue();
-        String shownDefault = key.type.kind() == KeyType.Kind.INTEGER ? def : "`" + def + "`";
+        String shownDefault = def.isEmpty() ? "none" : key.type.kind() == KeyType.Kind.INTEGER ? def : "`" + def + "`";
         return "| `" + key.docName() + "` | " + key.unit + " | " + shownDefault + " | " + key.type.bounds() + " | "
                 + key.doc + " |";
     }

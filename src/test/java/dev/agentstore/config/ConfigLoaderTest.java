@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -175,5 +177,52 @@ class ConfigLoaderTest {
         AppConfig absent = ConfigLoader.load(dir.resolve("none.yaml"), false, Map.of(), new Properties());
         assertFalse(absent.agentVersions().isPresent());
         assertEquals(shipped, absent);
+    }
+
+    @Test
+    @DisplayName("lists come as a YAML sequence or comma-separated from the environment; flags are true or false; an"
+            + " unset keys file is none; a list where one value belongs, or a flag that is neither, is refused")
+    void listsFlagsAndOptionalText(@TempDir Path dir) throws Exception {
+        AppConfig none = parse(new JsonObject());
+        assertEquals(List.of(), none.http().allowedHosts());
+        assertEquals(List.of(), none.http().corsAllowedOrigins());
+        assertEquals(Optional.empty(), none.auth().keysFile());
+        assertFalse(none.auth().allowAnonymous());
+
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(
+                file,
+                "http:\n  allowed_hosts: [store.internal, 10.0.0.5]\n  cors:\n    allowed_origins:\n"
+                        + "      - https://app.example\nauth:\n  keys_file: /run/secrets/keys\n  allow_anonymous: TRUE\n");
+        AppConfig fromFile = ConfigLoader.load(file, true, Map.of(), new Properties());
+        assertEquals(List.of("store.internal", "10.0.0.5"), fromFile.http().allowedHosts());
+        assertEquals(List.of("https://app.example"), fromFile.http().corsAllowedOrigins());
+        assertEquals(Optional.of(Path.of("/run/secrets/keys")), fromFile.auth().keysFile());
+        assertTrue(fromFile.auth().allowAnonymous());
+
+        AppConfig fromEnv = ConfigLoader.parse(
+                new JsonObject(),
+                Map.of(
+                        "AGENTSTORE_HTTP_ALLOWED_HOSTS", " a.example , b.example",
+                        "AGENTSTORE_HTTP_CORS_ALLOWED_ORIGINS", "https://x.example"),
+                new Properties());
+        assertEquals(List.of("a.example", "b.example"), fromEnv.http().allowedHosts());
+        assertEquals(List.of("https://x.example"), fromEnv.http().corsAllowedOrigins());
+
+        Files.writeString(file, "http:\n  port: [1, 2]\n");
+        ConfigException list =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file, true, Map.of(), new Properties()));
+        assertTrue(list.getMessage().contains("http.port must be a single value"), list.getMessage());
+        Files.writeString(file, "http:\n  allowed_hosts: [a, '']\n");
+        ConfigException empty =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(file, true, Map.of(), new Properties()));
+        assertTrue(
+                empty.getMessage().contains("http.allowed_hosts must be a list of non-empty texts"),
+                empty.getMessage());
+        ConfigException flag = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.parse(
+                        new JsonObject(), Map.of("AGENTSTORE_AUTH_ALLOW_ANONYMOUS", "yes"), new Properties()));
+        assertTrue(flag.getMessage().contains("must be one of true, false, got 'yes'"), flag.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("http.host must resolve, to an address of this machine")
 class ListenAddressTest {
     static HttpConfig host(String host) {
-        return new HttpConfig(host, 8080, 1 << 20, 65_000, 10_000, 1 << 20, 10_000, 60, 1000);
+        return new HttpConfig(host, 8080, 1 << 20, 65_000, 10_000, 1 << 20, 10_000, 60, 1000, List.of(), List.of());
     }
 
     @ParameterizedTest(name = "{0}")
