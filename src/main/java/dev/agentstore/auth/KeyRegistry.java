@@ -2,6 +2,7 @@ package dev.agentstore.auth;
 
 import dev.agentstore.config.AuthConfig;
 import dev.agentstore.config.ConfigException;
+import io.vertx.core.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -156,6 +157,9 @@ public final class KeyRegistry {
      * until it can be, with one warning when that starts and one line when it ends.
      */
     public void reload() {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("the keys file is read on a worker thread, never on an event loop");
+        }
         if (open()) {
             return;
         }
