@@ -14,7 +14,7 @@ import java.util.List;
  * {@link BodyReader} (so that no body is read for a caller who is refused), {@link Query#check}, then its
  * handler. No route can forget one of them.
  *
- * <p>Who may call a route follows from its method: a GET needs {@link Scope#READ}, a POST, PUT or PATCH
+ * <p>Who may call a route follows from its method: a GET (or HEAD) needs {@link Scope#READ}, a POST, PUT or PATCH
  * {@link Scope#WRITE}. A route that needs no key, or {@link Scope#ADMIN}, says so where it is mounted:
  * {@code api.open().get(...)}, {@code api.admin().get(...)}.
  */
@@ -88,11 +88,12 @@ final class Api {
     }
 
     private void mount(HttpMethod method, String path, Query query, Handler<RoutingContext> handler) {
-        Access who = access != null ? access : method == HttpMethod.GET ? Access.READ : Access.WRITE;
+        boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        Access who = access != null ? access : reads ? Access.READ : Access.WRITE;
         mounted.add(new Mounted(method, path, who));
         var route = router.route(method, path).handler(gate.require(who.scope, method + " " + path));
-        if (method != HttpMethod.GET) {
-            route.handler(body);
+        if (!reads) {
+            route.handler(body); // after the gate: no body is read for a caller it refuses
         }
         route.handler(query::check).handler(handler);
     }

@@ -36,8 +36,9 @@ final class Gate {
     }
 
     /**
-     * The handler for the route {@code route} ("GET /api/workflows/:id") that needs {@code scope}; null for a
-     * route open to anyone (a key, if one is given, must be valid all the same, and counts against its limit).
+     * The handler for the route {@code route} ("GET /api/workflows/:id") that needs {@code scope}, or that anyone
+     * may call when {@code scope} is null (a key, if one is given, must be valid all the same, and counts against
+     * its rate limit).
      */
     Handler<RoutingContext> require(Scope scope, String route) {
         if (keys == null || keys.open()) {
@@ -46,7 +47,10 @@ final class Gate {
                 ctx.next();
             };
         }
-        return ctx -> check(ctx, scope, route);
+        // what the route needs, for the detail of a refusal: made once, not per request
+        String needs =
+                scope == null ? route + " needs no key" : route + " needs an API key with scope " + scope.label();
+        return ctx -> check(ctx, scope, route, needs);
     }
 
     /** Whether the caller of a request past its route's gate has {@code scope}. */
@@ -55,10 +59,8 @@ final class Gate {
         return caller == ANYONE || (caller instanceof ApiKey key && key.has(scope));
     }
 
-    private void check(RoutingContext ctx, Scope scope, String route) {
+    private void check(RoutingContext ctx, Scope scope, String route, String needs) {
         List<String> given = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
-        String needs =
-                scope == null ? route + " needs no key" : route + " needs an API key with scope " + scope.label();
         if (given.isEmpty()) {
             if (scope == null) {
                 ctx.next();

@@ -65,11 +65,13 @@ class KeysReloadTest {
     }
 
     @Test
-    @DisplayName("a key removed by an atomic rename gets 401 within seconds on every HTTP verticle; added back by an"
-            + " edit in place, it works again; a new key works once its line is added")
+    @DisplayName("a key removed by an atomic rename gets 401 within seconds on every route and every HTTP verticle,"
+            + " changing nothing; added back by an edit in place, it works again; a new key works once its line is"
+            + " added")
     void revokedKeyStopsWorkingAndAddedKeyStarts(@TempDir Path dir) throws IOException {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, ApiKeys.entry("a", "read", A) + "\n" + ApiKeys.entry("b", "read", B) + "\n");
+        Files.writeString(
+                keys, ApiKeys.entry("a", "read,write,admin", A) + "\n" + ApiKeys.entry("b", "read", B) + "\n");
         // A fixed port: one HTTP verticle per core, as in production, all on the one registry.
         try (TestServer server = start(dir, keys, ServerProcess.freePort())) {
             WebClient fresh = WebClient.create(
@@ -91,6 +93,22 @@ class KeysReloadTest {
                 assertEquals("Bearer realm=\"agent-store\", error=\"invalid_token\"", r.getHeader("WWW-Authenticate"));
             }
             assertEquals(200, status(server, B), "the key that stayed works throughout");
+            long rows = SqliteFiles.count(server.workflowDb(), "workflow_states")
+                    + SqliteFiles.count(server.workflowDb(), "articles")
+                    + SqliteFiles.count(server.workflowDb(), "alerts")
+                    + SqliteFiles.count(server.workflowDb(), "agent_versions");
+            for (AuthRoutesTest.Route r : AuthRoutesTest.routes().toList()) {
+                HttpResponse<Buffer> refused = ApiKeys.send(
+                        server, r.call().method(), r.call().uri(), r.call().body(), A);
+                assertEquals(401, refused.statusCode(), r + ": " + refused.bodyAsString());
+            }
+            assertEquals(
+                    rows,
+                    SqliteFiles.count(server.workflowDb(), "workflow_states")
+                            + SqliteFiles.count(server.workflowDb(), "articles")
+                            + SqliteFiles.count(server.workflowDb(), "alerts")
+                            + SqliteFiles.count(server.workflowDb(), "agent_versions"),
+                    "the revoked key wrote nothing");
 
             Files.writeString(
                     keys,
