@@ -15,8 +15,20 @@ WORKDIR /app
 COPY --from=build /src/target/agent-store.jar /app/agent-store.jar
 COPY conf/config.yaml /app/conf/config.yaml
 USER agentstore
+# The image binds 0.0.0.0, so it needs API keys: without a keys file the server refuses to start (exit 2). The keys
+# file is a secret mounted read-only at /run/secrets/agent-store-keys; it holds only SHA-256 hashes, one key a line
+# (NAME SCOPES SHA256HEX [rps=N] [burst=M]), and is re-read when it changes (a revoked key stops within seconds):
+#   docker run --rm agent-store keys new --name agent-runner --scopes read,write
+#       prints "key: ask_..." (give it to the client, it is shown once) and "entry: ..." (the line for the file)
+#   echo 'agent-runner read,write <sha256hex>' >> agent-store-keys
+#   docker run -p 8080:8080 -v agent-store-data:/data \
+#       -v "$PWD/agent-store-keys:/run/secrets/agent-store-keys:ro" agent-store
+# or, with compose: `secrets: {agent-store-keys: {file: ./agent-store-keys}}` and `secrets: [agent-store-keys]`
+# on the service (compose mounts it at /run/secrets/agent-store-keys). Behind a proxy that authenticates every
+# caller itself, AGENTSTORE_AUTH_KEYS_FILE= AGENTSTORE_AUTH_ALLOW_ANONYMOUS=true serves without keys.
 ENV AGENTSTORE_HTTP_HOST=0.0.0.0 \
-    AGENTSTORE_DATABASE_WORKFLOW_PATH=/data/workflow.db
+    AGENTSTORE_DATABASE_WORKFLOW_PATH=/data/workflow.db \
+    AGENTSTORE_AUTH_KEYS_FILE=/run/secrets/agent-store-keys
 VOLUME /data
 EXPOSE 8080
 # exec form: the JVM is PID 1 and gets SIGTERM from `docker stop`, so it shuts down cleanly.

@@ -16,7 +16,10 @@
 #
 # Knobs (environment): BENCH_CONNECTIONS (64), BENCH_THREADS (2), BENCH_DURATION (10 s per operation),
 # BENCH_WARMUP (3 s per operation), BENCH_PORT (18080), BENCH_TRIVIAL_PORT (18081), BENCH_SKIP_SAVEPOINT=1,
-# BENCH_SERVER_OPTS (extra JVM options for the server, e.g. to profile it).
+# BENCH_SERVER_OPTS (extra JVM options for the server, e.g. to profile it), BENCH_AUTH=1 (the server gets a keys
+# file, made with `keys new`: a read,write key without a rate limit that every wrk script and the setup send as
+# Authorization: Bearer, and an admin key for the health reads of the script itself; compare with a run
+# without it to see what authentication costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +28,7 @@ THREADS=${BENCH_THREADS:-2}
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-3}
 PORT=${BENCH_PORT:-18080}
+AUTH=${BENCH_AUTH:-0}
 TRIVIAL_PORT=${BENCH_TRIVIAL_PORT:-18081}
 PYTHON_CREATES=1551
 PYTHON_READS=2229
@@ -64,6 +68,22 @@ export BENCH_LUA=$PWD/bench/lua BENCH_DATA=$WORK
   echo "wrk: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $THREADS threads, $CONNECTIONS connections, ${DURATION} s per operation, ${WARMUP} s warm-up each"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/machine.txt" >&2
+
+# --- keys (BENCH_AUTH=1) ------------------------------------------------------------------------
+AUTH_ENV=()
+ADMIN_HEADER=()
+if [ "$AUTH" = 1 ]; then
+  # keys new prints "key: ..." and "entry: ..."; the keys file holds the entries only
+  new_key() { java -jar target/agent-store.jar keys new --name "$1" --scopes "$2" 2>/dev/null; }
+  bench_key=$(new_key bench read,write); admin_key=$(new_key bench-admin admin)
+  BENCH_KEY=$(echo "$bench_key" | sed -n 's/^key: //p')
+  ADMIN_HEADER=(-H "Authorization: Bearer $(echo "$admin_key" | sed -n 's/^key: //p')")
+  { echo "$bench_key"; echo "$admin_key"; } | sed -n 's/^entry: //p' > "$WORK/keys"
+  # exported before the first wrk run: with BENCH_AUTH=1 every run, the ceilings too, sends the same requests
+  export BENCH_KEY
+  AUTH_ENV=(AGENTSTORE_AUTH_KEYS_FILE="$WORK/keys")
+  echo "auth: on (BENCH_AUTH=1), every request with a read,write key, no rate limit" | tee -a "$OUT/machine.txt" >&2
+fi
 
 # --- the server --------------------------------------------------------------------------------------
 wait_http() {
@@ -110,7 +130,9 @@ drive() {
   echo "probe_ms=$pr" >> "$OUT/$name.txt"
 }
 field() { grep '^RESULT' "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
-writer_stat() { curl -fsS "http://127.0.0.1:$PORT/api/health/db" | grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
+# the health detail (writer counters) needs an admin key when BENCH_AUTH=1
+health_db() { curl -fsS "${ADMIN_HEADER[@]}" "http://127.0.0.1:$PORT/api/health/db"; }
+writer_stat() { health_db | grep -o "\"$1\":[0-9]*" | head -1 | cut -d: -f2; }
 
 # --- the ceilings, measured at the start and again at the end; the higher counts ------------------
 # Ceiling 1: plain JDBC, one thread, one create per transaction (JdbcCeiling). NAME SYNCHRONOUS
@@ -140,6 +162,7 @@ trivial_ceiling trivial-start
 
 mkdir -p "$WORK/server"
 log "starting the server (synchronous=FULL, -Xmx256m) on a fresh database"
+env "${AUTH_ENV[@]}" \
 AGENTSTORE_HTTP_PORT=$PORT \
 AGENTSTORE_DATABASE_WORKFLOW_PATH=$WORK/server/workflow.db \
 AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL \
@@ -168,7 +191,7 @@ done
 SERVER_ALIVE=yes
 kill -0 "$SERVER_PID" 2>/dev/null || SERVER_ALIVE=no
 SERVER_RSS_MB=$(awk '/VmHWM/{printf "%d", $2/1024}' /proc/$SERVER_PID/status 2>/dev/null || echo "?")
-curl -fsS "$BASE/api/health/db" > "$OUT/server-stats.json" || true
+health_db > "$OUT/server-stats.json" || true
 log "SIGKILL to the server, then the durability check"
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 acked() { echo $(( $(field "$OUT/warmup-$1.txt" requests) - $(field "$OUT/warmup-$1.txt" non2xx) + $(field "$OUT/$1.txt" requests) - $(field "$OUT/$1.txt" non2xx) )); }

@@ -20,6 +20,14 @@ end
 
 json_headers = { ["Content-Type"] = "application/json" }
 
+-- BENCH_AUTH=1: bench/run.sh puts a read,write key in BENCH_KEY; every request carries it (wrk.format uses
+-- wrk.headers when a script passes none, json_headers when it passes those).
+local key = os.getenv("BENCH_KEY")
+if key and #key > 0 then
+  wrk.headers["Authorization"] = "Bearer " .. key
+  json_headers["Authorization"] = "Bearer " .. key
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

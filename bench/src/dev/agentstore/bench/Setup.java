@@ -21,11 +21,13 @@ import java.util.concurrent.Future;
  * {@code update-ids.txt} (the update phase and the mix's updates change these, so the histories that
  * are read keep their length whatever the write rate was).
  *
- * <p>usage: Setup BASE_URL OUT_DIR READ_COUNT UPDATE_COUNT HISTORY_UPDATES
+ * <p>usage: Setup BASE_URL OUT_DIR READ_COUNT UPDATE_COUNT HISTORY_UPDATES; with BENCH_KEY in the environment
+ * (BENCH_AUTH=1), every request sends {@code Authorization: Bearer $BENCH_KEY}.
  */
 public final class Setup {
     private static final HttpClient CLIENT =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final String KEY = System.getenv("BENCH_KEY");
 
     private Setup() {}
 
@@ -79,10 +81,13 @@ public final class Setup {
     }
 
     private static JsonObject send(String method, String url, JsonObject body, int expected) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
-                .build();
+                .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (KEY != null && !KEY.isEmpty()) {
+            builder.header("Authorization", "Bearer " + KEY);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
             throw new IllegalStateException(

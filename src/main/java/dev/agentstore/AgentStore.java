@@ -1,5 +1,7 @@
 package dev.agentstore;
 
+import dev.agentstore.auth.KeyRegistry;
+import dev.agentstore.auth.KeysWatcher;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.http.HttpVerticle;
 import dev.agentstore.store.StoreVerticle;
@@ -10,12 +12,20 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Deploys the server on a Vert.x instance: the store first, then the HTTP verticles. */
+/**
+ * Deploys the server on a Vert.x instance: the API keys first (read, or the open API allowed), then the store,
+ * the keys file's watcher, then the HTTP verticles.
+ */
 public final class AgentStore {
     private AgentStore() {}
 
-    /** What a started server is listening on. */
-    public record Started(Vertx vertx, String host, int port, String storeDeployment, String httpDeployment) {
+    /**
+     * What a started server is listening on.
+     *
+     * @param keysDeployment the watcher of the keys file; null when there is none (the API is open)
+     */
+    public record Started(
+            Vertx vertx, String host, int port, String storeDeployment, String httpDeployment, String keysDeployment) {
         public String url() {
             return "http://" + host + ":" + port;
         }
@@ -29,29 +39,62 @@ public final class AgentStore {
         public Future<Void> stop() {
             // Not eventually(): it drops the failure of the store's undeploy, which says what stopped uncleanly.
             return vertx.undeploy(httpDeployment)
-                    .transform(http -> vertx.undeploy(storeDeployment)
+                    .transform(http -> undeployKeys()
+                            .transform(keys -> vertx.undeploy(storeDeployment))
                             .compose(
                                     v -> http.failed() ? Future.failedFuture(http.cause()) : Future.succeededFuture()));
         }
+
+        private Future<Void> undeployKeys() {
+            return keysDeployment == null ? Future.succeededFuture() : vertx.undeploy(keysDeployment);
+        }
     }
 
+    /**
+     * Fails with a {@link dev.agentstore.config.ConfigException}, before the store opens a file, when the keys
+     * file cannot be read or has a bad line, or when there is none and {@code http.host} is not a loopback
+     * address (unless {@code auth.allow_anonymous}).
+     */
     public static Future<Started> deploy(Vertx vertx, AppConfig config) {
         // With port 0 every instance would bind its own random port; one instance keeps one address.
         int httpInstances =
                 config.http().port() == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         List<HttpVerticle> http = new CopyOnWriteArrayList<>();
-        return vertx.deployVerticle(
-                        () -> new StoreVerticle(config),
-                        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-                .compose(storeId -> vertx.deployVerticle(
-                                () -> {
-                                    HttpVerticle v = new HttpVerticle(config.http());
-                                    http.add(v);
-                                    return v;
-                                },
-                                new DeploymentOptions().setInstances(httpInstances))
-                        .recover(err -> vertx.undeploy(storeId).transform(ignored -> Future.failedFuture(err)))
-                        .map(httpId -> new Started(
-                                vertx, config.http().host(), http.get(0).actualPort(), storeId, httpId)));
+        // Blocking: it reads the keys file and resolves http.host.
+        return vertx.executeBlocking(
+                        () -> KeyRegistry.start(config.auth(), config.http().host()))
+                .compose(keys -> vertx.deployVerticle(
+                                () -> new StoreVerticle(config),
+                                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                        .compose(storeId -> watch(vertx, keys)
+                                .compose(keysId -> vertx.deployVerticle(
+                                                () -> {
+                                                    // One registry for every instance: a reload reaches them all.
+                                                    HttpVerticle v = new HttpVerticle(config.http(), keys);
+                                                    http.add(v);
+                                                    return v;
+                                                },
+                                                new DeploymentOptions().setInstances(httpInstances))
+                                        .recover(err -> (keysId == null
+                                                        ? Future.<Void>succeededFuture()
+                                                        : vertx.undeploy(keysId))
+                                                .transform(ignored -> Future.failedFuture(err)))
+                                        .map(httpId -> new Started(
+                                                vertx,
+                                                config.http().host(),
+                                                http.get(0).actualPort(),
+                                                storeId,
+                                                httpId,
+                                                keysId)))
+                                .recover(err ->
+                                        vertx.undeploy(storeId).transform(ignored -> Future.failedFuture(err)))));
+    }
+
+    /** The watcher of the keys file, on a worker (it reads the file); none for the open API. */
+    private static Future<String> watch(Vertx vertx, KeyRegistry keys) {
+        return keys.open()
+                ? Future.succeededFuture(null)
+                : vertx.deployVerticle(
+                        new KeysWatcher(keys), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
     }
 }

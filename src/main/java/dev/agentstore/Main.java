@@ -1,5 +1,6 @@
 package dev.agentstore;
 
+import dev.agentstore.auth.KeysCommand;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.ConfigException;
 import dev.agentstore.config.ConfigLoader;
@@ -21,7 +22,8 @@ import sun.misc.Signal;
  * SIGINT stop it cleanly: no new requests, those in flight finish, the writer flushes, exit 0.
  *
  * <p>Exit codes: 0 stopped cleanly; 2 bad usage or a configuration that can never work (a bad value, an
- * unknown key, an {@code http.host} that does not resolve or is not an address of this machine); 1 failed
+ * unknown key, an {@code http.host} that does not resolve or is not an address of this machine, a keys file
+ * that cannot be read or has a bad line, no keys file on an address that is not loopback); 1 failed
  * to start (or to stop in time) with a valid configuration, because of the state of the machine: a port
  * that another process holds, a database file that cannot be opened. A port in use is 1, not 2: the same
  * configuration works once the other process (often the previous instance, still stopping) lets go, so a
@@ -41,6 +43,9 @@ public final class Main {
         Logging.install();
         if (args.length > 0 && args[0].equals("migrate")) {
             System.exit(MigrateCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("keys")) {
+            System.exit(KeysCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         Path configFile = ConfigLoader.DEFAULT_FILE;
         boolean required = false;
@@ -83,7 +88,11 @@ public final class Main {
         int code = 0;
         try {
             Throwable failure = stopRequested.get();
-            if (failure != null) {
+            if (failure instanceof ConfigException bad) {
+                // the keys file, or an open API on an address that is not loopback: no restart will fix it
+                System.err.println("agent-store: bad configuration: " + bad.getMessage());
+                code = 2;
+            } else if (failure != null) {
                 System.err.println("agent-store: failed to start: " + failure.getMessage());
                 code = 1;
             } else {
@@ -142,6 +151,7 @@ public final class Main {
         usage: java -jar agent-store.jar [--config PATH]
                java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run]
                                                  [--config PATH] [--database NAME]
+               java -jar agent-store.jar keys new --name NAME --scopes read,write,admin [--rps N] [--burst M]
         config: conf/config.yaml by default; AGENTSTORE_* environment variables and -Dagentstore.* override it""";
     }
 }

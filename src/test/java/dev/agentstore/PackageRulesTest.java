@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (imports, static imports, wildcards and fully-qualified names in code), comments and strings left out.
  * A scan rather than ArchUnit: it needs no dependency, and the rules are about names in source files.
  */
-@DisplayName("The packages keep to their rules: http, store and bus use nothing of what they must not")
+@DisplayName("The packages keep to their rules: http, store, bus and auth use nothing of what they must not")
 class PackageRulesTest {
     static final Path SOURCES = Path.of("src/main/java/dev/agentstore");
 
@@ -38,7 +38,17 @@ class PackageRulesTest {
         return Stream.of(
                 new Rule("http", List.of("dev.agentstore.store", "java.sql")),
                 new Rule("store", List.of("dev.agentstore.http", "io.vertx.ext.web", "io.vertx.core.http")),
-                new Rule("bus", List.of("dev.agentstore.store", "dev.agentstore.http", "dev.agentstore.config")));
+                new Rule("bus", List.of("dev.agentstore.store", "dev.agentstore.http", "dev.agentstore.config")),
+                // The keys, their file and the command: no HTTP (the gate is http's), no store, no bus.
+                new Rule(
+                        "auth",
+                        List.of(
+                                "dev.agentstore.http",
+                                "dev.agentstore.store",
+                                "dev.agentstore.bus",
+                                "io.vertx.ext.web",
+                                "io.vertx.core.http",
+                                "java.sql")));
     }
 
     @ParameterizedTest(name = "{0}")

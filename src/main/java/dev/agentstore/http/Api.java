@@ -1,19 +1,69 @@
 package dev.agentstore.http;
 
+import dev.agentstore.auth.Scope;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The router as the {@code *Routes} classes see it: a route is mounted with the query parameters it
- * takes, and its handler runs only after {@link Query#check} accepted them. No route can forget it.
+ * The router as the {@code *Routes} classes see it. Every route is mounted with who may call it and the query
+ * parameters it takes, and runs, in this order: the {@link Gate} (401, 403, 429), for a POST, PUT or PATCH the
+ * {@link BodyReader} (so that no body is read for a caller who is refused), {@link Query#check}, then its
+ * handler. No route can forget one of them.
+ *
+ * <p>Who may call a route follows from its method: a GET (or HEAD) needs {@link Scope#READ}, a POST, PUT or PATCH
+ * {@link Scope#WRITE}. A route that needs no key, or {@link Scope#ADMIN}, says so where it is mounted:
+ * {@code api.open().get(...)}, {@code api.admin().get(...)}.
  */
 final class Api {
-    private final Router router;
+    /** Who may call a route. */
+    enum Access {
+        OPEN(null),
+        READ(Scope.READ),
+        WRITE(Scope.WRITE),
+        ADMIN(Scope.ADMIN);
 
-    Api(Router router) {
+        /** The scope it needs; null for none. */
+        final Scope scope;
+
+        Access(Scope scope) {
+            this.scope = scope;
+        }
+    }
+
+    /** A route as it was mounted: for the tests, which check that each refuses whom it must. */
+    record Mounted(HttpMethod method, String path, Access access) {}
+
+    private final Router router;
+    private final Gate gate;
+    private final Handler<RoutingContext> body;
+    private final List<Mounted> mounted;
+    /** Null: by the method, READ for a GET, WRITE for the others. */
+    private final Access access;
+
+    Api(Router router, Gate gate, Handler<RoutingContext> body) {
+        this(router, gate, body, new ArrayList<>(), null);
+    }
+
+    private Api(Router router, Gate gate, Handler<RoutingContext> body, List<Mounted> mounted, Access access) {
         this.router = router;
+        this.gate = gate;
+        this.body = body;
+        this.mounted = mounted;
+        this.access = access;
+    }
+
+    /** The same router, for routes that anyone may call: health probes. */
+    Api open() {
+        return new Api(router, gate, body, mounted, Access.OPEN);
+    }
+
+    /** The same router, for routes that need {@link Scope#ADMIN}: the server's own state and actions. */
+    Api admin() {
+        return new Api(router, gate, body, mounted, Access.ADMIN);
     }
 
     void get(String path, Query query, Handler<RoutingContext> handler) {
@@ -32,7 +82,19 @@ final class Api {
         mount(HttpMethod.PATCH, path, query, handler);
     }
 
+    /** Every route mounted so far, with who may call it. */
+    List<Mounted> routes() {
+        return List.copyOf(mounted);
+    }
+
     private void mount(HttpMethod method, String path, Query query, Handler<RoutingContext> handler) {
-        router.route(method, path).handler(query::check).handler(handler);
+        boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        Access who = access != null ? access : reads ? Access.READ : Access.WRITE;
+        mounted.add(new Mounted(method, path, who));
+        var route = router.route(method, path).handler(gate.require(who.scope, method + " " + path));
+        if (!reads) {
+            route.handler(body); // after the gate: no body is read for a caller it refuses
+        }
+        route.handler(query::check).handler(handler);
     }
 }

@@ -17,8 +17,15 @@ import io.vertx.ext.web.RoutingContext;
  * max_body_bytes} (at least 2 MiB), so that the client gets the answer and keeps its connection; past that the
  * connection is closed. A body over {@link Offload#THRESHOLD} is decoded on a worker before the route runs.
  * Replaces vertx-web's BodyHandler.
+ *
+ * <p>It runs in the chain of each POST, PUT and PATCH route, after the {@link Gate} ({@link Api}): a refused
+ * caller's body is never read into memory. {@link #dropUnread}, ahead of every route, disposes of a body that no
+ * route took (its request refused by the gate, a 404, a 405, a malformed URI) the way a refused body is.
  */
 final class BodyReader implements Handler<RoutingContext> {
+    /** Set on a request whose body this reader took, so that {@link #dropUnread} leaves it alone. */
+    private static final String TAKEN = "agentstore.body.taken";
+
     private final BodyBudget budget;
     private final long maxBodyBytes;
     /** How much of a refused body is read and dropped before its connection is closed (Tomcat: 2 MB). */
@@ -36,9 +43,7 @@ final class BodyReader implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        // HTTP/2 frames are chunks; a request with a body has a Content-Length or is chunked.
-        boolean chunked =
-                request.version() == HttpVersion.HTTP_2 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        boolean chunked = chunked(request);
         long length = chunked ? -1 : contentLength(request);
         if ((length <= 0 && !chunked) || request.isEnded()) {
             ctx.next();
@@ -46,10 +51,55 @@ final class BodyReader implements Handler<RoutingContext> {
         }
         String expect = request.getHeader(HttpHeaders.EXPECT);
         if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
-            ctx.fail(417);
+            ctx.fail(417); // its body is not read: dropUnread closes the connection after the answer
             return;
         }
+        ctx.put(TAKEN, Boolean.TRUE);
         new Body(ctx, length, expect != null && request.version() != HttpVersion.HTTP_1_0).start();
+    }
+
+    /**
+     * Ahead of every route: when a request with a body is answered without a route's reader having taken the
+     * body, the body is read and dropped after the answer (not kept: its bytes are counted, not buffered), so that
+     * the client, which may send it before it reads the answer, gets the answer and keeps its connection. A body
+     * longer than what is dropped, and a client waiting for 100 Continue (which sends no body), get the answer and
+     * a closed connection.
+     */
+    void dropUnread(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (chunked(request) || contentLength(request) > 0) {
+            ctx.addEndHandler(ended -> {
+                if (ctx.get(TAKEN) == null) {
+                    drop(request);
+                }
+            });
+        }
+        ctx.next();
+    }
+
+    private void drop(HttpServerRequest request) {
+        if (request.response().closed() || request.isEnded()) {
+            return;
+        }
+        long length = chunked(request) ? -1 : contentLength(request);
+        if (request.getHeader(HttpHeaders.EXPECT) != null || length > swallowBytes) {
+            request.connection().close();
+            return;
+        }
+        long[] read = {0};
+        request.handler(chunk -> {
+                    read[0] += chunk.length();
+                    if (read[0] > swallowBytes) {
+                        request.connection().close();
+                    }
+                })
+                .exceptionHandler(err -> {})
+                .resume();
+    }
+
+    /** HTTP/2 frames are chunks; a request with a body has a Content-Length or is chunked. */
+    private static boolean chunked(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_2 || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
     }
 
     private static long contentLength(HttpServerRequest request) {

@@ -1,5 +1,6 @@
 package dev.agentstore.http;
 
+import dev.agentstore.auth.KeyRegistry;
 import dev.agentstore.bus.StoreClient;
 import dev.agentstore.config.HttpConfig;
 import io.vertx.core.Future;
@@ -8,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,25 +20,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
     private final HttpConfig config;
+    private final KeyRegistry keys;
     private HttpServer server;
     private Offload offload;
     private ConnectionGuard guard;
 
-    public HttpVerticle(HttpConfig config) {
+    /** {@code keys}: the API keys, one registry shared by every instance ({@code AgentStore.deploy}). */
+    public HttpVerticle(HttpConfig config, KeyRegistry keys) {
         this.config = config;
+        this.keys = keys;
     }
 
     @Override
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
-        router.route().handler(Uris::check);
         offload = new Offload(vertx);
         offload.install(context);
-        router.route()
-                .handler(new BodyReader(
-                        BodyBudget.of(vertx, config.maxInflightBodyBytes()), config.maxBodyBytes(), offload));
-        mount(new Api(router), vertx, store);
+        BodyReader bodies =
+                new BodyReader(BodyBudget.of(vertx, config.maxInflightBodyBytes()), config.maxBodyBytes(), offload);
+        router.route().handler(bodies::dropUnread);
+        router.route().handler(Uris::check);
+        // The body is read in each route's chain, after its gate: nothing is read for a caller who is refused.
+        mount(new Api(router, new Gate(keys), bodies), vertx, store);
         router.errorHandler(
                 404,
                 ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
@@ -90,6 +97,13 @@ public final class HttpVerticle extends VerticleBase {
         new AlertRoutes(store).mount(api);
         new AgentRoutes(store).mount(api);
         new HealthRoutes(vertx, store).mount(api);
+    }
+
+    /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */
+    static List<Api.Mounted> routes(Vertx vertx, StoreClient store) {
+        Api api = new Api(Router.router(vertx), Gate.anyone(), RoutingContext::next);
+        mount(api, vertx, store);
+        return api.routes();
     }
 
     /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */

@@ -9,16 +9,17 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * The log records at WARNING and above that the server writes while a test runs (java.util.logging, which
+ * The log records at WARNING and above (or another level, {@link #capture(Level)}) that the server writes while a test runs (java.util.logging, which
  * Vert.x, Netty's Vert.x logger and Agroal write to as well), for tests whose subject is what is logged.
  */
 public final class LogRecords implements AutoCloseable {
     private final Logger root = Logger.getLogger("");
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Level least;
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            if (record.getLevel().intValue() >= least.intValue()) {
                 records.add(record);
             }
         }
@@ -30,12 +31,27 @@ public final class LogRecords implements AutoCloseable {
         public void close() {}
     };
 
-    private LogRecords() {
+    private LogRecords(Level least) {
+        this.least = least;
         root.addHandler(handler);
     }
 
     public static LogRecords capture() {
-        return new LogRecords();
+        return new LogRecords(Level.WARNING);
+    }
+
+    /** The records at {@code least} and above that reach the root logger (INFO, at the default logging setup). */
+    public static LogRecords capture(Level least) {
+        return new LogRecords(least);
+    }
+
+    /** Each record as the line a log would show: its message, formatted, and its throwable's, if any. */
+    public List<String> lines() {
+        java.util.logging.Formatter f = new java.util.logging.SimpleFormatter();
+        return records.stream()
+                .map(r -> r.getLevel() + " " + r.getLoggerName() + " " + f.formatMessage(r)
+                        + (r.getThrown() == null ? "" : " " + r.getThrown()))
+                .toList();
     }
 
     public List<LogRecord> records() {
