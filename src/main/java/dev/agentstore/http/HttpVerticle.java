@@ -64,7 +64,10 @@ public final class HttpVerticle extends VerticleBase {
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
         guard = new ConnectionGuard(vertx, config);
         return vertx.createHttpServer(options())
-                .connectionHandler(guard::opened)
+                .connectionHandler(conn -> {
+                    HttpVersions.install(conn);
+                    guard.opened(conn);
+                })
                 .requestHandler(request -> {
                     guard.request(request);
                     router.handle(request);

@@ -44,24 +44,56 @@ public final class Generated {
 
     /** Runs {@code check} {@link #tries} times, each on a fresh seed; a failure names the seed that replays it. */
     public static void forAll(int defaultTries, Check check) {
-        int tries = tries(defaultTries);
-        Long fixed = Long.getLong("agentstore.test.seed");
-        long base = fixed != null ? fixed : new SplittableRandom().nextLong();
-        for (int i = 0; i < tries; i++) {
-            long seed = base + i * GOLDEN;
+        long[] seeds = seeds(defaultTries);
+        for (int i = 0; i < seeds.length; i++) {
             try {
-                check.run(new Generated(seed, i));
+                check.run(of(seeds[i], i));
             } catch (Throwable t) {
                 throw new AssertionError(
-                        "try " + (i + 1) + " of " + tries + " failed; replay it alone with -Dagentstore.test.seed="
-                                + seed + " -Dagentstore.test.tries=1: " + t.getMessage(),
+                        "try " + (i + 1) + " of " + seeds.length + " failed; replay it alone with " + replay(seeds[i])
+                                + ": " + t.getMessage(),
                         t);
             }
         }
     }
 
+    /**
+     * The seeds of {@link #tries} cases, the first one {@code -Dagentstore.test.seed} or a random one: for a
+     * property whose cases run concurrently, each drawn with {@link #of}, rather than one after the other in
+     * {@link #forAll}. The seeds are the ones {@link #forAll} would use, so {@link #replay} works alike.
+     */
+    public static long[] seeds(int defaultTries) {
+        int tries = tries(defaultTries);
+        Long fixed = Long.getLong("agentstore.test.seed");
+        long base = fixed != null ? fixed : new SplittableRandom().nextLong();
+        long[] seeds = new long[tries];
+        for (int i = 0; i < tries; i++) {
+            seeds[i] = base + i * GOLDEN;
+        }
+        return seeds;
+    }
+
+    /** The generator of try {@code tryIndex}, from its seed. */
+    public static Generated of(long seed, int tryIndex) {
+        return new Generated(seed, tryIndex);
+    }
+
+    /** The system properties that run the case of {@code seed} alone. */
+    public static String replay(long seed) {
+        return "-Dagentstore.test.seed=" + seed + " -Dagentstore.test.tries=1";
+    }
+
     public int between(int min, int max) {
         return random.nextInt(min, max + 1);
+    }
+
+    /** {@code n} bytes, each any of the 256. */
+    public byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) random.nextInt(256);
+        }
+        return b;
     }
 
     public boolean chance(double p) {
