@@ -22,8 +22,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -136,15 +134,9 @@ class FuzzTest {
     }
 
     static Set<String> mounted() {
-        Router router = Router.router(server.vertx);
-        HttpVerticle.mount(new Api(router), server.vertx, server.store);
-        Set<String> mounted = new TreeSet<>();
-        for (Route route : router.getRoutes()) {
-            for (HttpMethod method : route.methods()) {
-                mounted.add(method + " " + route.getPath());
-            }
-        }
-        return mounted;
+        return HttpVerticle.routes(server.vertx, server.store).stream()
+                .map(r -> r.method() + " " + r.path())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Test
