@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The requests of {@link FuzzTest}, each drawn from one {@link Generated} (so from one seed): a valid call of
@@ -799,25 +800,9 @@ final class FuzzInputs {
         }
     }
 
-    private static final String[] INVALID_UTF8 = {
-        "80",
-        "BF",
-        "C0AF",
-        "C180",
-        "E080AF",
-        "F08080AF",
-        "EDA080",
-        "EDBFBF",
-        "F4908080",
-        "F5808080",
-        "FF",
-        "FE",
-        "C2",
-        "E282",
-        "F09F98",
-        "C220",
-        "00"
-    };
+    /** RawJson's sequences that are not UTF-8, and a raw NUL (UTF-8, but not allowed unescaped in a JSON string). */
+    private static final List<String> INVALID_UTF8 =
+            Stream.concat(RawJson.INVALID_UTF8.stream(), Stream.of("00")).toList();
 
     /** One byte-level mutation of a body. */
     private byte[] bytes(byte[] body, Request r) {

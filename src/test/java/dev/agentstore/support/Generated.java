@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -103,6 +104,10 @@ public final class Generated {
     @SafeVarargs
     public final <T> T oneOf(T... options) {
         return options[random.nextInt(options.length)];
+    }
+
+    public <T> T oneOf(List<T> options) {
+        return options.get(random.nextInt(options.size()));
     }
 
     /** A length: mostly short, sometimes long. */

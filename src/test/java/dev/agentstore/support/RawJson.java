@@ -30,25 +30,25 @@ public final class RawJson {
         }
     }
 
-    private static final String[] INVALID_UTF8 = {
-        "80",
-        "BF",
-        "C0AF",
-        "C180",
-        "E080AF",
-        "F08080AF",
-        "EDA080",
-        "EDBFBF",
-        "F4908080",
-        "F5808080",
-        "FF",
-        "FE",
-        "C2",
-        "E282",
-        "F09F98",
-        "C220",
-        "E2822E"
-    };
+    /** Byte sequences (hex) that are not UTF-8: overlong forms, encoded surrogates, past U+10FFFF, cut short. */
+    public static final List<String> INVALID_UTF8 = List.of(
+            "80",
+            "BF",
+            "C0AF",
+            "C180",
+            "E080AF",
+            "F08080AF",
+            "EDA080",
+            "EDBFBF",
+            "F4908080",
+            "F5808080",
+            "FF",
+            "FE",
+            "C2",
+            "E282",
+            "F09F98",
+            "C220",
+            "E2822E");
 
     private final Generated g;
     private final Defect defect;
