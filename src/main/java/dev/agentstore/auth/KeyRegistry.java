@@ -67,15 +67,13 @@ public final class KeyRegistry {
             return open(auth, host);
         }
         Path file = auth.keysFile().get();
-        byte[] bytes;
-        String text;
+        FileContent read;
         try {
-            bytes = read(file);
-            text = utf8(bytes);
+            read = read(file);
         } catch (IOException e) {
             throw new ConfigException("auth.keys_file " + file + " cannot be read (" + why(e) + "); " + HOW_TO_ADD);
         }
-        KeysFile.Parsed parsed = KeysFile.parse(text, Map.of(), System.nanoTime());
+        KeysFile.Parsed parsed = KeysFile.parse(read.text(), Map.of(), System.nanoTime());
         if (!parsed.problems().isEmpty()) {
             throw new ConfigException("auth.keys_file " + file + " has "
                     + (parsed.problems().size() == 1
@@ -94,7 +92,7 @@ public final class KeyRegistry {
         } else {
             LOG.info("API keys: " + count(parsed.keys().size()) + " from " + file + ", re-read when it changes");
         }
-        return new KeyRegistry(file, parsed.keys().toArray(NONE), bytes);
+        return new KeyRegistry(file, parsed.keys().toArray(NONE), read.bytes());
     }
 
     private static KeyRegistry open(AuthConfig auth, String host) {
@@ -163,11 +161,9 @@ public final class KeyRegistry {
         if (open()) {
             return;
         }
-        byte[] bytes;
-        String text;
+        FileContent read;
         try {
-            bytes = read(file);
-            text = utf8(bytes);
+            read = read(file);
         } catch (IOException e) {
             if (content != null) {
                 keys = NONE;
@@ -177,7 +173,7 @@ public final class KeyRegistry {
             }
             return;
         }
-        if (content != null && Arrays.equals(bytes, content)) {
+        if (content != null && Arrays.equals(read.bytes(), content)) {
             return;
         }
         boolean wasUnreadable = content == null;
@@ -185,23 +181,27 @@ public final class KeyRegistry {
         for (ApiKey key : keys) {
             previous.put(key.entry(), key);
         }
-        KeysFile.Parsed parsed = KeysFile.parse(text, previous, System.nanoTime());
+        KeysFile.Parsed parsed = KeysFile.parse(read.text(), previous, System.nanoTime());
         for (KeysFile.Problem p : parsed.problems()) {
             LOG.warning("API keys file " + file + " " + p + "; the line is skipped, the other lines are used");
         }
         keys = parsed.keys().toArray(NONE);
-        content = bytes;
+        content = read.bytes();
         LOG.info("API keys file " + file + (wasUnreadable ? " can be read again: " : " changed: ")
                 + count(parsed.keys().size()) + " valid");
     }
 
-    private static byte[] read(Path file) throws IOException {
+    /** The keys file's bytes (compared to see a change) and their text. */
+    private record FileContent(byte[] bytes, String text) {}
+
+    /** The file, bounded, as UTF-8 text; an IOException says why it cannot be read. */
+    private static FileContent read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
             if (bytes.length > MAX_FILE_BYTES) {
                 throw new IOException("it is larger than " + MAX_FILE_BYTES + " bytes");
             }
-            return bytes;
+            return new FileContent(bytes, utf8(bytes));
         }
     }
 
