@@ -36,6 +36,11 @@ class AuthStartTest {
         return env;
     }
 
+    /** The server's main class in a JVM of its own, on {@code port}, with the database in {@code dir}. */
+    static ServerProcess server(Path dir, int port, String... env) throws java.io.IOException {
+        return ServerProcess.start(ServerProcess.javaMain(), dir, env(dir, port, env));
+    }
+
     static HttpResponse<String> post(int port, String key) throws Exception {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
                 .header("Content-Type", "application/json")
@@ -50,8 +55,7 @@ class AuthStartTest {
     @DisplayName("no keys file on 0.0.0.0: exit 2 with a message that says how to create a key, before the database"
             + " is opened")
     void openOnAnyAddressIsRefused(@TempDir Path dir) throws Exception {
-        try (ServerProcess p = ServerProcess.start(
-                ServerProcess.javaMain(), dir, env(dir, ServerProcess.freePort(), "AGENTSTORE_HTTP_HOST", "0.0.0.0"))) {
+        try (ServerProcess p = server(dir, ServerProcess.freePort(), "AGENTSTORE_HTTP_HOST", "0.0.0.0")) {
             assertEquals(2, p.awaitExit(START_MS), p.output());
             String out = p.output();
             assertTrue(
@@ -69,10 +73,8 @@ class AuthStartTest {
     @DisplayName("no keys file on 0.0.0.0 with auth.allow_anonymous: serves, after one warning line")
     void allowAnonymousStartsWithAWarning(@TempDir Path dir) throws Exception {
         int port = ServerProcess.freePort();
-        try (ServerProcess p = ServerProcess.start(
-                ServerProcess.javaMain(),
-                dir,
-                env(dir, port, "AGENTSTORE_HTTP_HOST", "0.0.0.0", "AGENTSTORE_AUTH_ALLOW_ANONYMOUS", "true"))) {
+        try (ServerProcess p =
+                server(dir, port, "AGENTSTORE_HTTP_HOST", "0.0.0.0", "AGENTSTORE_AUTH_ALLOW_ANONYMOUS", "true")) {
             p.awaitLine("agent-store ready on", START_MS);
             assertEquals(201, post(port, null).statusCode());
             assertEquals(1, p.linesContaining("WARNING"), p.output());
@@ -86,7 +88,7 @@ class AuthStartTest {
     @DisplayName("no keys file on 127.0.0.1: serves everyone, after one warning line that says how to add keys")
     void loopbackStartsOpenWithAWarning(@TempDir Path dir) throws Exception {
         int port = ServerProcess.freePort();
-        try (ServerProcess p = ServerProcess.start(ServerProcess.javaMain(), dir, env(dir, port))) {
+        try (ServerProcess p = server(dir, port)) {
             p.awaitLine("agent-store ready on", START_MS);
             assertEquals(201, post(port, null).statusCode());
             assertEquals(1, p.linesContaining("WARNING"), p.output());
@@ -112,10 +114,7 @@ class AuthStartTest {
         String hash = ApiKeys.hash("ask_x").substring(1);
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "# ops\n" + ApiKeys.entry("ok", "read", "ask_y") + "\nbad read " + hash + "\n");
-        try (ServerProcess p = ServerProcess.start(
-                ServerProcess.javaMain(),
-                dir,
-                env(dir, ServerProcess.freePort(), "AGENTSTORE_AUTH_KEYS_FILE", keys.toString()))) {
+        try (ServerProcess p = server(dir, ServerProcess.freePort(), "AGENTSTORE_AUTH_KEYS_FILE", keys.toString())) {
             assertEquals(2, p.awaitExit(START_MS), p.output());
             assertTrue(
                     p.output()
@@ -126,10 +125,7 @@ class AuthStartTest {
         }
         assertTrue(Files.notExists(dir.resolve("w.db")));
         Path missing = dir.resolve("no-such-keys");
-        try (ServerProcess p = ServerProcess.start(
-                ServerProcess.javaMain(),
-                dir,
-                env(dir, ServerProcess.freePort(), "AGENTSTORE_AUTH_KEYS_FILE", missing.toString()))) {
+        try (ServerProcess p = server(dir, ServerProcess.freePort(), "AGENTSTORE_AUTH_KEYS_FILE", missing.toString())) {
             assertEquals(2, p.awaitExit(START_MS), p.output());
             assertTrue(
                     p.output().contains("auth.keys_file " + missing + " cannot be read (NoSuchFileException"),
@@ -166,10 +162,8 @@ class AuthStartTest {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, entry + "\n");
         int port = ServerProcess.freePort();
-        try (ServerProcess p = ServerProcess.start(
-                ServerProcess.javaMain(),
-                dir,
-                env(dir, port, "AGENTSTORE_HTTP_HOST", "0.0.0.0", "AGENTSTORE_AUTH_KEYS_FILE", keys.toString()))) {
+        try (ServerProcess p =
+                server(dir, port, "AGENTSTORE_HTTP_HOST", "0.0.0.0", "AGENTSTORE_AUTH_KEYS_FILE", keys.toString())) {
             p.awaitLine("agent-store ready on", START_MS);
             assertEquals(401, post(port, null).statusCode());
             assertEquals(201, post(port, key).statusCode());
