@@ -4,6 +4,7 @@ import dev.agentstore.auth.KeyRegistry;
 import dev.agentstore.auth.KeysWatcher;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.http.HttpVerticle;
+import dev.agentstore.metrics.Metrics;
 import dev.agentstore.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -48,6 +49,15 @@ public final class AgentStore {
         private Future<Void> undeployKeys() {
             return keysDeployment == null ? Future.succeededFuture() : vertx.undeploy(keysDeployment);
         }
+    }
+
+    /**
+     * The Vert.x that Main runs the server on: with {@code metrics.enabled}, Vert.x's HTTP server and event
+     * bus report to a Prometheus registry that the store adds its own meters to and {@code GET /metrics}
+     * serves; without it, a plain Vert.x, with no metrics at all. A Vert.x built otherwise has no meters.
+     */
+    public static Vertx vertx(AppConfig config) {
+        return Metrics.vertx(config.metricsEnabled());
     }
 
     /**

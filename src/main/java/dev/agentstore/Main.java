@@ -75,7 +75,7 @@ public final class Main {
             System.err.println("agent-store: bad configuration: " + e.getMessage());
             System.exit(2);
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = AgentStore.vertx(config);
         // The main thread waits for a signal or a failed start and does the stopping itself. A callback
         // chained after vertx.close() on an event loop is scheduled on a loop that close() has just shut
         // down: it never runs (RejectedExecutionException), and the process hung on SIGTERM until killed.

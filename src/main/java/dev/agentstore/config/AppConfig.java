@@ -10,13 +10,16 @@ import java.util.Optional;
  * @param workflow the workflow database (required)
  * @param agentVersions the agent-version database, when configured; otherwise agent versions live in
  *     the workflow database, as they did in the Python implementation
+ * @param metricsEnabled {@code metrics.enabled}: a Vert.x built by {@code AgentStore.vertx} has meters, and
+ *     {@code GET /metrics} serves them
  */
 public record AppConfig(
         HttpConfig http,
         AuthConfig auth,
         DatabaseConfig workflow,
         Optional<DatabaseConfig> agentVersions,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        boolean metricsEnabled) {
 
     public List<DatabaseConfig> databases() {
         return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));

@@ -118,6 +118,13 @@ public enum ConfigKey {
             KeyType.integer(1 << 20, 1024, 64 << 20),
             "bytes",
             "largest text field (code, content, JSON data) in UTF-8; larger gets 413"),
+    METRICS_ENABLED(
+            Section.METRICS,
+            "enabled",
+            KeyType.flag(true),
+            "flag",
+            "Vert.x's HTTP server and event-bus meters, and the store's, served at `GET /metrics` (admin scope) in"
+                    + " Prometheus text format; false: no meters at all, and `/metrics` is 404"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,
@@ -192,6 +199,7 @@ public enum ConfigKey {
         HTTP,
         AUTH,
         LIMITS,
+        METRICS,
         DATABASE;
 
         public String prefix(String database) {
@@ -237,9 +245,9 @@ public enum ConfigKey {
         return BY_PATH.get(path);
     }
 
-    /** The section paths: http, http.cors, auth, limits, database, database.workflow, database.agent_versions. */
+    /** The section paths: http, http.cors, auth, limits, metrics, database, database.workflow, database.agent_versions. */
     static List<String> sections() {
-        List<String> sections = new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "database"));
+        List<String> sections = new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

@@ -18,6 +18,7 @@ import static dev.agentstore.config.ConfigKey.LEAK_THRESHOLD_S;
 import static dev.agentstore.config.ConfigKey.LIMITS_MAX_BATCH_ITEMS;
 import static dev.agentstore.config.ConfigKey.LIMITS_MAX_FIELD_BYTES;
 import static dev.agentstore.config.ConfigKey.MAX_OVERFLOW;
+import static dev.agentstore.config.ConfigKey.METRICS_ENABLED;
 import static dev.agentstore.config.ConfigKey.PATH;
 import static dev.agentstore.config.ConfigKey.POOL_RECYCLE;
 import static dev.agentstore.config.ConfigKey.POOL_SIZE;
@@ -64,7 +65,7 @@ final class ConfigValidator {
             throw new ConfigException("database.agent_versions.path must differ from database.workflow.path"
                     + " (leave the agent_versions section out to keep agent versions in the workflow database)");
         }
-        AppConfig config = new AppConfig(http, auth, workflow, agentVersions, limits);
+        AppConfig config = new AppConfig(http, auth, workflow, agentVersions, limits, s.flag(METRICS_ENABLED));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

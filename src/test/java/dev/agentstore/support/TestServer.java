@@ -81,7 +81,7 @@ public final class TestServer implements AutoCloseable {
             }
         });
         AppConfig config = ConfigLoader.parse(yaml, Map.of(), new Properties());
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = AgentStore.vertx(config);
         try {
             return new TestServer(dir, vertx, config, await(AgentStore.deploy(vertx, config)));
         } catch (RuntimeException e) {
