@@ -4,6 +4,7 @@ import dev.agentstore.config.DatabaseConfig;
 import dev.agentstore.store.migration.MigrationException;
 import dev.agentstore.store.migration.Migrations;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,6 +123,11 @@ public final class Database implements AutoCloseable {
                 .put("errors", reads.errors() + writer.requestsFailed())
                 .put("pool", reads.stats())
                 .put("writer", writer.stats());
+    }
+
+    /** Registers this database's pool, writer and file meters, tagged with its name; see {@link StoreMeters}. */
+    StoreMeters.Registered meters(MeterRegistry registry) {
+        return StoreMeters.register(registry, config, reads, writer);
     }
 
     /** {@link #stop}, with what it reports logged. */

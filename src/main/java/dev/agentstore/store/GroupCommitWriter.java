@@ -3,6 +3,8 @@ package dev.agentstore.store;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.DatabaseConfig;
 import dev.agentstore.store.WriteOutcome.Failed;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -64,6 +66,10 @@ public final class GroupCommitWriter {
     private volatile boolean abandoned;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile int inProgress;
+    /** Null without metrics; set once by {@link #measure}, read by the writer thread. */
+    private volatile DistributionSummary batchSizes;
+
+    private volatile Timer commits;
 
     /**
      * @param file checked before and after each transaction: a batch fails with 503 rather than be
@@ -127,6 +133,28 @@ public final class GroupCommitWriter {
         List<Task> left = new ArrayList<>();
         queue.drainTo(left);
         left.forEach(t -> answer(t, new Failed(Failures.UNAVAILABLE, message)));
+    }
+
+    /** Records each batch's size and each transaction's duration from now on. */
+    void measure(DistributionSummary batchSizes, Timer commits) {
+        this.batchSizes = batchSizes;
+        this.commits = commits;
+    }
+
+    int queueDepth() {
+        return queue.size();
+    }
+
+    int queueCapacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    int pending() {
+        return pending.get();
+    }
+
+    WriterStats counters() {
+        return stats;
     }
 
     public JsonObject stats() {
@@ -196,8 +224,17 @@ public final class GroupCommitWriter {
         stats.batch(batch.size());
         String problem = files.beforeTransaction();
         WriteOutcome[] outcomes;
+        DistributionSummary sizes = batchSizes;
+        if (sizes != null) {
+            sizes.record(batch.size());
+        }
         if (problem == null) {
+            Timer timer = commits;
+            long start = timer == null ? 0 : System.nanoTime();
             outcomes = connection.transaction(batch);
+            if (timer != null) {
+                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
             files.afterTransaction(outcomes);
         } else {
             outcomes = new WriteOutcome[batch.size()];

@@ -177,6 +177,19 @@ final class ReadPool implements AutoCloseable {
         return readErrors.get();
     }
 
+    /** Agroal's counters and gauges: thread-safe reads of its own. */
+    AgroalDataSourceMetrics metrics() {
+        return pool.getMetrics();
+    }
+
+    long readsRejected() {
+        return readsRejected.get();
+    }
+
+    int readerQueueDepth() {
+        return readers.getQueue().size();
+    }
+
     /** The {@code pool} object of the statistics. */
     JsonObject stats() {
         AgroalDataSourceMetrics m = pool.getMetrics();

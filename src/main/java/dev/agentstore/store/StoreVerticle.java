@@ -6,6 +6,7 @@ import dev.agentstore.bus.Failures;
 import dev.agentstore.bus.LocalJsonCodec;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.config.DatabaseConfig;
+import dev.agentstore.metrics.Metrics;
 import dev.agentstore.store.agent.AgentRepository;
 import dev.agentstore.store.alert.AlertRepository;
 import dev.agentstore.store.article.ArticleRepository;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +45,10 @@ public final class StoreVerticle extends VerticleBase {
     private AlertRepository alerts;
     private AgentRepository agents;
     private StoreHealth health;
+    /** Null without metrics. */
+    private BusTimers timers;
+
+    private final List<StoreMeters.Registered> meters = new ArrayList<>();
 
     public StoreVerticle(AppConfig config) {
         this.config = config;
@@ -67,6 +73,10 @@ public final class StoreVerticle extends VerticleBase {
         alerts = new AlertRepository(config.limits());
         agents = new AgentRepository(config.limits());
         health = new StoreHealth(vertx, databases);
+        Metrics.registry(vertx).ifPresent(registry -> {
+            timers = new BusTimers(registry);
+            databases.values().forEach(db -> meters.add(db.meters(registry)));
+        });
         LocalJsonCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
@@ -85,6 +95,11 @@ public final class StoreVerticle extends VerticleBase {
     private List<String> closeDatabases() {
         if (health != null) {
             health.close();
+        }
+        meters.forEach(StoreMeters.Registered::close);
+        meters.clear();
+        if (timers != null) {
+            timers.close();
         }
         List<CompletableFuture<String>> stops = databases.entrySet().stream()
                 .map(db -> CompletableFuture.supplyAsync(
@@ -112,7 +127,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private void onWorkflows(Message<Object> msg) {
-        dispatch(msg, (action, body, reply) -> {
+        dispatch(msg, Addresses.WORKFLOWS, (action, body, reply) -> {
             switch (action) {
                 case Actions.CREATE -> workflowDb.write(workflows.create(body), reply);
                 case Actions.UPDATE -> workflowDb.write(workflows.update(body), reply);
@@ -125,7 +140,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private void onArticles(Message<Object> msg) {
-        dispatch(msg, (action, body, reply) -> {
+        dispatch(msg, Addresses.ARTICLES, (action, body, reply) -> {
             switch (action) {
                 case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
                 case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
@@ -137,7 +152,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private void onAlerts(Message<Object> msg) {
-        dispatch(msg, (action, body, reply) -> {
+        dispatch(msg, Addresses.ALERTS, (action, body, reply) -> {
             switch (action) {
                 case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
                 case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
@@ -149,7 +164,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private void onAgents(Message<Object> msg) {
-        dispatch(msg, (action, body, reply) -> {
+        dispatch(msg, Addresses.AGENTS, (action, body, reply) -> {
             switch (action) {
                 case Actions.CREATE -> agentDb.write(agents.create(body), reply);
                 case Actions.SET_ACTIVE -> agentDb.write(agents.setActive(body), reply);
@@ -163,7 +178,7 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private void onStore(Message<Object> msg) {
-        dispatch(msg, (action, body, reply) -> {
+        dispatch(msg, Addresses.STORE, (action, body, reply) -> {
             switch (action) {
                 case Actions.HEALTH -> health.check().onComplete(ar -> reply.ok(ar.result()));
                 case Actions.STATS -> {
@@ -182,9 +197,11 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     /** Every path ends in a reply or a failure with a code: an unanswered request only fails at its timeout. */
-    private static void dispatch(Message<Object> msg, Handler handler) {
-        Reply reply = new MessageReply(msg);
+    private void dispatch(Message<Object> msg, String address, Handler handler) {
         String action = msg.headers().get(Actions.HEADER);
+        Reply reply = timers == null
+                ? new MessageReply(msg, null, 0)
+                : new MessageReply(msg, timers.of(address, action), System.nanoTime());
         if (action == null) {
             reply.fail(Failures.BAD_REQUEST, "missing '" + Actions.HEADER + "' header");
             return;
@@ -210,15 +227,22 @@ public final class StoreVerticle extends VerticleBase {
 
     private static final DeliveryOptions REPLY = LocalJsonCodec.options();
 
-    private record MessageReply(Message<Object> msg) implements Reply {
+    /** {@code timers}: null without metrics; else the answer is timed from {@code startNanos}. */
+    private record MessageReply(Message<Object> msg, BusTimers.Pair timers, long startNanos) implements Reply {
         @Override
         public void ok(JsonObject body) {
             msg.reply(body, REPLY);
+            if (timers != null) {
+                timers.ok().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            }
         }
 
         @Override
         public void fail(int code, String message) {
             msg.fail(code, message);
+            if (timers != null) {
+                timers.failed().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            }
         }
     }
 }

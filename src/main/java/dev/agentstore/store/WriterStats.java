@@ -45,6 +45,22 @@ final class WriterStats {
         return failed.get();
     }
 
+    long requestsCommitted() {
+        return committed.get();
+    }
+
+    long requestsRejected() {
+        return rejected.get();
+    }
+
+    long transactions() {
+        return transactions.get();
+    }
+
+    long rowsWritten() {
+        return rowsWritten.get();
+    }
+
     /** The counters, after the writer's gauges: its queue and the requests it holds. */
     JsonObject toJson(int queueDepth, int pending, int batchInProgress, int queueCapacity) {
         return new JsonObject()
