@@ -100,6 +100,7 @@ public final class HttpVerticle extends VerticleBase {
         new AlertRoutes(store).mount(api);
         new AgentRoutes(store).mount(api);
         new HealthRoutes(vertx, store).mount(api);
+        new MetricsRoutes(vertx).mount(api);
     }
 
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */

@@ -263,7 +263,9 @@ class AuthRoutesTest {
         for (Route r : all) {
             Api.Access expected = r.name().startsWith("GET /api/health/")
                     ? Api.Access.OPEN
-                    : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
+                    : r.name().equals("GET /metrics")
+                            ? Api.Access.ADMIN
+                            : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
         }
     }

@@ -107,7 +107,8 @@ class EveryRouteTest {
                         NONE),
                 new Call(HttpMethod.GET, "/api/health/db", "/api/health/db", null, NONE),
                 new Call(HttpMethod.GET, "/api/health/live", "/api/health/live", null, NONE),
-                new Call(HttpMethod.GET, "/api/health/ready", "/api/health/ready", null, NONE));
+                new Call(HttpMethod.GET, "/api/health/ready", "/api/health/ready", null, NONE),
+                new Call(HttpMethod.GET, "/metrics", "/metrics", null, NONE));
     }
 
     static String workflow;

@@ -445,6 +445,9 @@ class FuzzTest {
         String type = a.contentType() == null
                 ? ""
                 : a.contentType().split(";")[0].trim().toLowerCase();
+        if (a.status() == 200 && MetricsRoutes.CONTENT_TYPE.equals(a.contentType())) {
+            return null; // GET /metrics, the one route whose answer is not JSON: MetricsTest parses it
+        }
         if (!type.equals("application/json") && !type.equals(Problems.CONTENT_TYPE)) {
             return "an answer with a body that is not JSON (Content-Type " + a.contentType() + ")";
         }
