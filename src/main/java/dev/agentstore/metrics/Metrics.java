@@ -16,6 +16,8 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -76,6 +78,14 @@ public final class Metrics {
         }
     };
 
+    /**
+     * Each HTTP verticle instance registers the same connection gauge; vertx-micrometer backs them all with one
+     * shared counter (LongGaugeBuilder), so the count is right, but Micrometer logs the second registration as a
+     * WARNING ("This Gauge has been already registered"), one per start, about nothing wrong. Held here: JUL
+     * keeps loggers weakly, and a collected one forgets its level.
+     */
+    private static final Logger REGISTRY_LOG = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
     private Metrics() {}
 
     /** A Vert.x with meters when {@code enabled}; else a plain one, with no metrics SPI at all. */
@@ -83,6 +93,7 @@ public final class Metrics {
         if (!enabled) {
             return Vertx.vertx();
         }
+        REGISTRY_LOG.setLevel(Level.SEVERE);
         // One registry name per instance: Vert.x keeps its registries in one static map, by name.
         String name = "agentstore-" + UUID.randomUUID();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
