@@ -53,6 +53,7 @@ class JarIT {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> tooBig = client.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
                                     "{\"workflow_name\":\"" + "x".repeat(4096) + "\"}"))
                             .build(),

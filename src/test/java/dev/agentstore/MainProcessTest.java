@@ -39,6 +39,7 @@ class MainProcessTest {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> created = client.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"proc\"}"))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

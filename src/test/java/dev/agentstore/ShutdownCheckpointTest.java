@@ -49,6 +49,7 @@ class ShutdownCheckpointTest {
         for (int i = 0; i < n; i++) {
             HttpResponse<String> r =
                     send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workflows"))
+                            .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"kept-" + i + "\"}")));
             assertEquals(201, r.statusCode(), r.body());
             ids.add(new JsonObject(r.body()).getString("id"));

@@ -70,6 +70,7 @@ class ShutdownUnderLoadTest {
                 window.acquire();
                 HttpRequest req = HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"load-" + i + "\"}"))
                         .build();
                 all[i] = client.sendAsync(req, HttpResponse.BodyHandlers.ofString())

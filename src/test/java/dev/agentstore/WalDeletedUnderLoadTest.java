@@ -72,6 +72,7 @@ class WalDeletedUnderLoadTest {
                 boolean sentAfterNotice = walGoneAnswered.get();
                 HttpRequest req = HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"load-" + i + "\"}"))
                         .build();
                 client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) -> {

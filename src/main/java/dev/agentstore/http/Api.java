@@ -6,12 +6,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The router as the {@code *Routes} classes see it. Every route is mounted with who may call it and the query
- * parameters it takes, and runs, in this order: the {@link Gate} (401, 403, 429), for a POST, PUT or PATCH the
- * {@link BodyReader} (so that no body is read for a caller who is refused), {@link Query#check}, then its
+ * parameters it takes, and runs, in this order: the {@link Gate} (401, 403, 429), for a POST, PUT or PATCH
+ * {@link ContentTypes} (415) and the {@link BodyReader} (so that no body is read for a caller who is refused), {@link Query#check}, then its
  * handler. No route can forget one of them.
  *
  * <p>Who may call a route follows from its method: a GET (or HEAD) needs {@link Scope#READ}, a POST, PUT or PATCH
@@ -87,13 +89,53 @@ final class Api {
         return List.copyOf(mounted);
     }
 
+    /**
+     * The methods that routes of {@code path} (a request's normalized path) take, HEAD beside GET, in the order
+     * they were mounted: the {@code Allow} header of a 405. Only a 405 asks, so it need not be fast.
+     */
+    String allowed(String path) {
+        Set<String> methods = new LinkedHashSet<>();
+        String[] segments = path.split("/");
+        for (Mounted m : mounted) {
+            if (matches(m.path().split("/"), segments)) {
+                methods.add(m.method().name());
+                if (m.method() == HttpMethod.GET) {
+                    methods.add(HttpMethod.HEAD.name());
+                }
+            }
+        }
+        return String.join(", ", methods);
+    }
+
+    /** Whether a path's segments fit a template's: each the same, or any non-empty text for a {@code :param}. */
+    private static boolean matches(String[] template, String[] segments) {
+        if (template.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < template.length; i++) {
+            boolean param = template[i].startsWith(":") && !segments[i].isEmpty();
+            if (!param && !template[i].equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void mount(HttpMethod method, String path, Query query, Handler<RoutingContext> handler) {
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
         Access who = access != null ? access : reads ? Access.READ : Access.WRITE;
         mounted.add(new Mounted(method, path, who));
+        if (method == HttpMethod.GET) {
+            // HEAD runs the GET's chain; Vert.x sends the head of its answer (Content-Length included) and no body
+            router.route(HttpMethod.HEAD, path)
+                    .handler(gate.require(who.scope, "HEAD " + path))
+                    .handler(query::check)
+                    .handler(handler);
+        }
         var route = router.route(method, path).handler(gate.require(who.scope, method + " " + path));
         if (!reads) {
-            route.handler(body); // after the gate: no body is read for a caller it refuses
+            // after the gate: no body is read for a caller it refuses, nor one that is not JSON
+            route.handler(ContentTypes::check).handler(body);
         }
         route.handler(query::check).handler(handler);
     }

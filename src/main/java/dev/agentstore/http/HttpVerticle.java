@@ -6,6 +6,7 @@ import dev.agentstore.config.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -42,17 +43,19 @@ public final class HttpVerticle extends VerticleBase {
         router.route().handler(bodies::dropUnread);
         router.route().handler(Uris::check);
         // The body is read in each route's chain, after its gate: nothing is read for a caller who is refused.
-        mount(new Api(router, new Gate(keys), bodies), vertx, store);
+        Api api = new Api(router, new Gate(keys), bodies);
+        mount(api, vertx, store);
         router.errorHandler(
                 404,
                 ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
-        router.errorHandler(
-                405,
-                ctx -> Problems.send(
-                        ctx,
-                        405,
-                        ctx.request().method() + " is not allowed on "
-                                + ctx.request().path()));
+        router.errorHandler(405, ctx -> {
+            ctx.response().putHeader(HttpHeaders.ALLOW, api.allowed(ctx.normalizedPath()));
+            Problems.send(
+                    ctx,
+                    405,
+                    ctx.request().method() + " is not allowed on "
+                            + ctx.request().path() + "; allowed: " + api.allowed(ctx.normalizedPath()));
+        });
         router.errorHandler(
                 413,
                 ctx -> Problems.send(ctx, 413, "the request body is larger than " + config.maxBodyBytes() + " bytes"));
@@ -69,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
                     guard.opened(conn);
                 })
                 .requestHandler(request -> {
+                    Problems.secure(request.response());
                     guard.request(request);
                     router.handle(request);
                 })

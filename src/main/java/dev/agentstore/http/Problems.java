@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -26,6 +27,20 @@ final class Problems {
     static final String RETRY_AFTER_S = "1";
 
     private Problems() {}
+
+    private static final CharSequence NOSNIFF_NAME = HttpHeaders.createOptimized("X-Content-Type-Options");
+    private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+    private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+
+    /**
+     * The headers of every answer, set before anything else of it: {@code X-Content-Type-Options: nosniff} (a
+     * browser never runs an answer as a script or a page of another type) and {@code Cache-Control: no-store}
+     * (no cache, a shared proxy's or the browser's, keeps an answer that may hold an agent's code). A route may
+     * replace Cache-Control for what it serves.
+     */
+    static void secure(HttpServerResponse response) {
+        response.headers().set(NOSNIFF_NAME, NOSNIFF).set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    }
 
     /** A request that this layer refuses before it reaches the store. */
     static final class BadRequest extends RuntimeException {
@@ -63,6 +78,7 @@ final class Problems {
      * The connection is closed after it, as Vert.x does: what follows on it cannot be framed.
      */
     static void invalidRequest(HttpServerRequest request) {
+        secure(request.response());
         Throwable cause = request.decoderResult().cause();
         int status;
         String detail;

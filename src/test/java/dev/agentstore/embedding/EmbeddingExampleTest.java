@@ -134,6 +134,7 @@ class EmbeddingExampleTest {
         HttpResponse<String> created = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(started.url() + "/api/workflows"))
+                                .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"workflow_name\":\"scrape-news\"}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

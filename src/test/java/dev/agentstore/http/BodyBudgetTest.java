@@ -83,7 +83,8 @@ class BodyBudgetTest {
             holder.send(head("POST", "/api/articles", held.length()) + held.substring(0, 100));
             Eventually.await("the held body is admitted", WAIT, () -> budget().used() == 60_000);
 
-            chunked.send("POST /api/articles HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+            chunked.send("POST /api/articles HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n"
                     + chunk("a".repeat(20_000)));
             Eventually.await("the first chunk is admitted", WAIT, () -> budget().used() == 80_000);
             chunked.send(chunk("b".repeat(30_000)));

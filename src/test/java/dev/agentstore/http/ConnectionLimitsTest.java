@@ -117,7 +117,8 @@ class ConnectionLimitsTest {
         try (Connections busy = Connections.open(server.started.port(), 20)) {
             // A request answered, then one pipelined behind it whose body never comes: once the first answer is
             // read, the server has the second request in flight.
-            String neverEnds = "POST /api/workflows HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{";
+            String neverEnds = "POST /api/workflows HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 10\r\n\r\n{";
             busy.exchangeOnEach(LIVE + neverEnds, 10_000);
             try (Connections refused = Connections.open(server.started.port(), 1)) {
                 Eventually.await(

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@DisplayName("Every route refuses a query parameter it does not take, before anything reaches the store")
+@DisplayName("Every route refuses a query parameter it does not take and a body that is not JSON, before anything"
+        + " reaches the store; answers HEAD beside GET, 405 with Allow, and no answer is sniffed or cached")
 @RealServer
 class EveryRouteTest {
     static TestServer server;
@@ -182,6 +184,129 @@ class EveryRouteTest {
         String value = param.equals("include_code") ? "true" : "1";
         String detail = problem(400, send(call, param + "=" + value + "&" + param + "=" + value));
         assertEquals("query parameter '" + param + "' is given more than once", detail);
+    }
+
+    static Stream<Call> callsWithBodies() {
+        return calls().filter(c -> c.body() != null);
+    }
+
+    static Stream<Call> reads() {
+        return calls().filter(c -> c.method() == HttpMethod.GET);
+    }
+
+    static HttpResponse<Buffer> sendTyped(Call call, String contentType, String body) {
+        String uri = call.uri().replace("WORKFLOW", workflow).replace("ALERT", Long.toString(alert));
+        var request = server.http.request(call.method(), uri);
+        if (contentType != null) {
+            request.putHeader("Content-Type", contentType);
+        }
+        return TestServer.await(request.sendBuffer(Buffer.buffer(body)));
+    }
+
+    /** A form over 1,024 bytes: vertx-web's form decoding once answered it with a bare "malformed request". */
+    static final String LONG_FORM = "workflow_name=" + "x".repeat(2000);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("callsWithBodies")
+    @DisplayName("a body that is not JSON (text/plain and a form, the types a web page sends without a preflight; no"
+            + " Content-Type; another charset) is a 415 naming application/json, and changes nothing")
+    void bodyThatIsNotJsonIsRefused(Call call) {
+        JsonObject before = state();
+        for (String[] typed : new String[][] {
+            {"text/plain", call.body()},
+            {"text/plain;charset=UTF-8", call.body()},
+            {"application/x-www-form-urlencoded", LONG_FORM},
+            {"multipart/form-data; boundary=x", "--x\r\n\r\n" + call.body() + "\r\n--x--\r\n"},
+            {null, call.body()},
+            {"application/json; charset=iso-8859-1", call.body()},
+            {"application/jsonx", call.body()},
+            {"text/json", call.body()}
+        }) {
+            HttpResponse<Buffer> r = sendTyped(call, typed[0], typed[1]);
+            String detail = problem(415, r);
+            assertTrue(detail.contains("takes a JSON body, Content-Type: application/json"), detail);
+            assertTrue(detail.contains(typed[0] == null ? "without a Content-Type" : "'" + typed[0] + "'"), detail);
+            String accept = call.method() == HttpMethod.POST
+                    ? "Accept-Post"
+                    : call.method() == HttpMethod.PATCH ? "Accept-Patch" : null;
+            if (accept != null) {
+                assertEquals("application/json", r.getHeader(accept), call + " " + typed[0]);
+            }
+        }
+        assertEquals(before, state(), "nothing was written");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("callsWithBodies")
+    @DisplayName("application/json with charset=utf-8 in any case, quoted or not, is a JSON body")
+    void jsonWithUtf8CharsetIsTaken(Call call) {
+        String[] types = {"application/json; charset=UTF-8", "Application/JSON;charset=\"utf-8\""};
+        for (int i = 0; i < types.length; i++) {
+            // a version of its own, so that the other tests' create of version q still succeeds
+            String body = call.body().replace("\"version\":\"q\"", "\"version\":\"charset-" + i + "\"");
+            int status = sendTyped(call, types[i], body).statusCode();
+            assertTrue(status == 200 || status == 201, call + " as " + types[i] + ": " + status);
+        }
+    }
+
+    @Test
+    @DisplayName("a +json type is a JSON body")
+    void plusJsonIsTaken() {
+        Call create = calls().filter(c -> c.uri().equals("/api/workflows") && c.method() == HttpMethod.POST)
+                .findFirst()
+                .orElseThrow();
+        HttpResponse<Buffer> r = sendTyped(create, "application/vnd.agent-store+json", create.body());
+        json(201, r);
+        assertEquals("nosniff", r.getHeader("X-Content-Type-Options"));
+        assertEquals("no-store", r.getHeader("Cache-Control"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reads")
+    @DisplayName("HEAD answers as GET does, the same status and Content-Type, with no body")
+    void headAnswersAsGet(Call call) {
+        HttpResponse<Buffer> get = send(call, null);
+        String uri = call.uri().replace("WORKFLOW", workflow).replace("ALERT", Long.toString(alert));
+        HttpResponse<Buffer> head =
+                TestServer.await(server.http.request(HttpMethod.HEAD, uri).send());
+        assertEquals(get.statusCode(), head.statusCode(), call.toString());
+        assertEquals(get.getHeader("Content-Type"), head.getHeader("Content-Type"), call.toString());
+        // Vert.x leaves Content-Length out of a HEAD answer (RFC 9110 9.3.2: MAY); if it is given, it is the GET's
+        String length = head.getHeader("Content-Length");
+        if (length != null && !call.route().equals("/metrics")) { // a scrape's length changes between scrapes
+            assertEquals(Integer.toString(get.body().length()), length, call.toString());
+        }
+        assertTrue(head.body() == null || head.body().length() == 0, call + " HEAD has a body");
+    }
+
+    @Test
+    @DisplayName("a method a path does not take is a 405 whose Allow lists the methods it takes, HEAD beside GET")
+    void methodNotAllowedSaysWhatIs() {
+        HttpResponse<Buffer> r = server.send(HttpMethod.DELETE, "/api/workflows", (String) null);
+        assertTrue(problem(405, r).endsWith("allowed: POST, GET, HEAD"), r.bodyAsString());
+        assertEquals("POST, GET, HEAD", r.getHeader("Allow"));
+        r = server.send(HttpMethod.POST, "/api/workflows/" + workflow, "{}");
+        problem(405, r);
+        assertEquals(Set.of("GET", "HEAD", "PUT"), Set.of(r.getHeader("Allow").split(", ")));
+        r = server.send(HttpMethod.DELETE, "/api/agents/fixture/versions/1", (String) null);
+        problem(405, r);
+        assertEquals(
+                Set.of("GET", "HEAD", "PUT", "PATCH"),
+                Set.of(r.getHeader("Allow").split(", ")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("calls")
+    @DisplayName("every answer, success or problem, carries X-Content-Type-Options: nosniff and Cache-Control:"
+            + " no-store")
+    void everyAnswerIsNeitherSniffedNorCached(Call call) {
+        // a write succeeds once only (an agent's version): its success is checked by the test of +json
+        HttpResponse<Buffer> answer = call.method() == HttpMethod.GET ? send(call, null) : sendTyped(call, null, "x");
+        for (HttpResponse<Buffer> r :
+                List.of(answer, send(call, "x=1"), server.get("/api/nothing"), server.get("/api/workflows/nope"))) {
+            assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), call + " " + r.statusCode());
+            assertEquals("no-store", r.getHeader("Cache-Control"), call + " " + r.statusCode());
+        }
     }
 
     @Test
