@@ -31,6 +31,7 @@ import static dev.agentstore.config.ConfigKey.WRITER_QUEUE_CAPACITY;
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the typed records from the merged settings, and checks the rules that span several keys. */
@@ -51,8 +52,8 @@ final class ConfigValidator {
                 s.integer(HTTP_HEADER_TIMEOUT_MS),
                 s.integer(HTTP_IDLE_TIMEOUT_S),
                 maxConnections(s.integer(HTTP_MAX_CONNECTIONS)),
-                s.list(HTTP_ALLOWED_HOSTS),
-                s.list(HTTP_CORS_ALLOWED_ORIGINS));
+                allowedHosts(s.list(HTTP_ALLOWED_HOSTS, HostNames::allowedHost)),
+                s.list(HTTP_CORS_ALLOWED_ORIGINS, HostNames::allowedOrigin));
         String keysFile = s.optionalText(AUTH_KEYS_FILE);
         AuthConfig auth = new AuthConfig(
                 keysFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keysFile)), s.flag(AUTH_ALLOW_ANONYMOUS));
@@ -76,6 +77,14 @@ final class ConfigValidator {
             }
         }
         return config;
+    }
+
+    /** {@code *} means any host: with other names beside it, the list says two things. */
+    static List<String> allowedHosts(List<String> hosts) {
+        if (hosts.contains("*") && hosts.size() > 1) {
+            throw new ConfigException("http.allowed_hosts: `*` allows any host, list it alone or list names");
+        }
+        return hosts.stream().distinct().toList();
     }
 
     /**

@@ -168,6 +168,14 @@ final class Settings {
      * variable or a system property gives it). Items are stripped; an empty item is an error.
      */
     List<String> list(ConfigKey key) {
+        return list(key, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * A list, each item in the form {@code form} gives it; {@code form} throws IllegalArgumentException with what
+     * is wrong with an item, which is refused saying where it came from.
+     */
+    List<String> list(ConfigKey key, java.util.function.UnaryOperator<String> form) {
         String path = key.path("");
         Setting s = values.get(path);
         if (s == null) {
@@ -187,7 +195,11 @@ final class Settings {
                 throw new ConfigException(path + " must be a list of non-empty texts, got "
                         + (item == null ? "an empty item" : "'" + item + "'") + where(s.origin));
             }
-            out.add(text.strip());
+            try {
+                out.add(form.apply(text.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path + ": " + e.getMessage() + where(s.origin));
+            }
         }
         return List.copyOf(out);
     }
