@@ -82,9 +82,10 @@ public enum ConfigKey {
             "allowed_hosts",
             KeyType.list(),
             "hosts",
-            "the names a request's `Host` header may give (the port is not compared); others get 421. Empty: the"
-                    + " bound address, `localhost`, `127.0.0.1` and `[::1]`. `*` allows any (behind a proxy that"
-                    + " checks it)"),
+            "the names a request's `Host` header may give (the port is not compared), beside `localhost`,"
+                    + " `127.0.0.1` and `[::1]`, which are always allowed; others get 421 (DNS rebinding). Empty: the"
+                    + " bound address (with 0.0.0.0 or `::`, every address of the machine). `*` allows any (behind a"
+                    + " proxy that checks it)"),
     HTTP_CORS_ALLOWED_ORIGINS(
             Section.HTTP,
             "cors.allowed_origins",

@@ -34,6 +34,11 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // Blocking: it resolves http.host and lists the interfaces' addresses.
+        return vertx.executeBlocking(() -> AllowedHosts.of(config)).compose(this::start);
+    }
+
+    private Future<HttpServer> start(AllowedHosts hosts) {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
         offload = new Offload(vertx);
@@ -41,6 +46,13 @@ public final class HttpVerticle extends VerticleBase {
         BodyReader bodies =
                 new BodyReader(BodyBudget.of(vertx, config.maxInflightBodyBytes()), config.maxBodyBytes(), offload);
         router.route().handler(bodies::dropUnread);
+        // Before anything else looks at the request: a page of a rebound name, or of another origin, gets no
+        // further than its Host and Origin headers.
+        router.route().handler(hosts::check);
+        Cors cors = Cors.of(config.corsAllowedOrigins());
+        if (cors != null) {
+            router.route().handler(cors::handle);
+        }
         router.route().handler(Uris::check);
         // The body is read in each route's chain, after its gate: nothing is read for a caller who is refused.
         Api api = new Api(router, new Gate(keys), bodies);

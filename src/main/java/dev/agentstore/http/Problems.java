@@ -96,6 +96,11 @@ final class Problems {
         send(request, status, detail).eventually(() -> request.connection().close());
     }
 
+    /** A header of the client's, to quote in a detail: in quotes, one line, printable, and not too long. */
+    static String quoted(String text) {
+        return "'" + oneLine(text) + "'";
+    }
+
     /** A decoder's message may quote the client's bytes: one line, printable, and not too long. */
     private static String oneLine(String text) {
         String printable = text.replaceAll("[^\\x20-\\x7e]", "?");

@@ -65,7 +65,7 @@ class BodyBudgetTest {
             assertTrue(no.body().contains("http.max_inflight_body_bytes"), no.body());
             assertEquals(60_000, budget().used(), "a refused body takes nothing");
 
-            other.send(refused + "GET /api/articles/refused HTTP/1.1\r\nHost: test\r\n\r\n");
+            other.send(refused + "GET /api/articles/refused HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertEquals(404, other.read().status(), "the refused body was dropped and stored nothing");
 
             holder.send(held.substring(100));
@@ -83,7 +83,7 @@ class BodyBudgetTest {
             holder.send(head("POST", "/api/articles", held.length()) + held.substring(0, 100));
             Eventually.await("the held body is admitted", WAIT, () -> budget().used() == 60_000);
 
-            chunked.send("POST /api/articles HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            chunked.send("POST /api/articles HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n"
                     + chunk("a".repeat(20_000)));
             Eventually.await("the first chunk is admitted", WAIT, () -> budget().used() == 80_000);
@@ -91,7 +91,7 @@ class BodyBudgetTest {
             assertEquals(503, chunked.read().status());
             assertEquals(60_000, budget().used(), "the refused body's first chunk is given back");
 
-            chunked.send(chunk("c".repeat(1000)) + "0\r\n\r\nGET /api/health/live HTTP/1.1\r\nHost: test\r\n\r\n");
+            chunked.send(chunk("c".repeat(1000)) + "0\r\n\r\nGET /api/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
             assertEquals(200, chunked.read().status(), "the rest was dropped; the connection serves the next request");
 
             holder.send(held.substring(100));
@@ -208,8 +208,9 @@ class BodyBudgetTest {
     }
 
     static String head(String method, String path, int contentLength) {
-        return method + " " + path + " HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: "
-                + contentLength + "\r\n\r\n";
+        return method + " " + path
+                + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " + contentLength
+                + "\r\n\r\n";
     }
 
     static String chunk(String data) {

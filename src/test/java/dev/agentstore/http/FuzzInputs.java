@@ -1244,7 +1244,7 @@ final class FuzzInputs {
                     } else if (choice == 2) {
                         after = g.chance(0.5)
                                 ? g.bytes(g.between(1, 100))
-                                : ascii("GET /api/health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+                                : ascii("GET /api/health/live HTTP/1.1\r\nHost: localhost\r\n\r\n");
                     } else {
                         after = ascii(g.oneOf("\r\n", "\r\n\r\n", "0\r\n\r\n"));
                     }
@@ -1252,13 +1252,13 @@ final class FuzzInputs {
                 default -> {
                     String whole = g.oneOf(
                             "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-                            "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
+                            "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n"
                                     + "Connection: Upgrade, HTTP2-Settings\r\n\r\n",
-                            "GET /api/health/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "GET /api/health/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
                             "\r\n\r\n",
                             "GET\r\n\r\n",
-                            " / HTTP/1.1\r\nHost: x\r\n\r\n",
+                            " / HTTP/1.1\r\nHost: localhost\r\n\r\n",
                             "GET / HTTP/1.1\r\n\r\n",
                             "GET / HTTP/1.0\r\n\r\n");
                     r.method = whole.trim().split("[ \r\n]")[0];
