@@ -26,6 +26,8 @@ USER agentstore
 # or, with compose: `secrets: {agent-store-keys: {file: ./agent-store-keys}}` and `secrets: [agent-store-keys]`
 # on the service (compose mounts it at /run/secrets/agent-store-keys). Behind a proxy that authenticates every
 # caller itself, AGENTSTORE_AUTH_KEYS_FILE= AGENTSTORE_AUTH_ALLOW_ANONYMOUS=true serves without keys.
+# Clients that call it by a name (a compose service name, a proxy's name) need that name in
+# AGENTSTORE_HTTP_ALLOWED_HOSTS (e.g. agent-store); localhost and the container's addresses are allowed.
 ENV AGENTSTORE_HTTP_HOST=0.0.0.0 \
     AGENTSTORE_DATABASE_WORKFLOW_PATH=/data/workflow.db \
     AGENTSTORE_AUTH_KEYS_FILE=/run/secrets/agent-store-keys
