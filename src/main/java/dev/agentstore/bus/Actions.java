@@ -18,6 +18,12 @@ public final class Actions {
 
     public static final String HEALTH = "health";
     public static final String STATS = "stats";
+    /** Starts a backup: body {@code {database?}}; replies with its job at once (docs/event-bus.md). */
+    public static final String BACKUP = "backup";
+
+    public static final String LIST_BACKUPS = "list-backups";
+    /** One backup: body {@code {id}}. */
+    public static final String GET_BACKUP = "get-backup";
 
     private Actions() {}
 }

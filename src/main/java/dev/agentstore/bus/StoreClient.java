@@ -150,6 +150,21 @@ public final class StoreClient {
         return request(Addresses.STORE, Actions.STATS, new JsonObject());
     }
 
+    /** Starts a backup of every database, or of {@code {database}}: replies with its job ({@code state: running}). */
+    public Future<JsonObject> backup(JsonObject body) {
+        return request(Addresses.STORE, Actions.BACKUP, body);
+    }
+
+    /** The backups: {@code {dir, running, last_failure, backups: [manifest, ...]}}, newest first. */
+    public Future<JsonObject> listBackups() {
+        return request(Addresses.STORE, Actions.LIST_BACKUPS, new JsonObject());
+    }
+
+    /** One backup's manifest, or its job while it runs or when it failed last. */
+    public Future<JsonObject> getBackup(String id) {
+        return request(Addresses.STORE, Actions.GET_BACKUP, new JsonObject().put("id", id));
+    }
+
     /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
     public Future<JsonObject> request(String address, String action, JsonObject body) {
         DeliveryOptions options =

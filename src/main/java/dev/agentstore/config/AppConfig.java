@@ -12,6 +12,7 @@ import java.util.Optional;
  *     the workflow database, as they did in the Python implementation
  * @param metricsEnabled {@code metrics.enabled}: a Vert.x built by {@code AgentStore.vertx} has meters, and
  *     {@code GET /metrics} serves them
+ * @param backup where backups go, and the schedule
  */
 public record AppConfig(
         HttpConfig http,
@@ -19,7 +20,8 @@ public record AppConfig(
         DatabaseConfig workflow,
         Optional<DatabaseConfig> agentVersions,
         LimitsConfig limits,
-        boolean metricsEnabled) {
+        boolean metricsEnabled,
+        BackupConfig backup) {
 
     public List<DatabaseConfig> databases() {
         return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));

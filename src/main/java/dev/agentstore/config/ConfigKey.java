@@ -126,6 +126,26 @@ public enum ConfigKey {
             "flag",
             "Vert.x's HTTP server and event-bus meters, and the store's, served at `GET /metrics` (admin scope) in"
                     + " Prometheus text format; false: no meters at all, and `/metrics` is 404"),
+    BACKUP_DIR(
+            Section.BACKUP,
+            "dir",
+            KeyType.text("data/backups"),
+            "directory",
+            "where backups go (`POST /api/admin/backups`, the schedule): one directory per backup, named by its"
+                    + " time, holding each database's copy and a `manifest.json`"),
+    BACKUP_INTERVAL_S(
+            Section.BACKUP,
+            "interval_s",
+            KeyType.integer(0, 0, 31_536_000),
+            "s",
+            "a scheduled backup of every database this often; 0: none (backups only when asked for)"),
+    BACKUP_KEEP(
+            Section.BACKUP,
+            "keep",
+            KeyType.integer(7, 1, 100_000),
+            "backups",
+            "the scheduled backups kept; after each one, the oldest beyond this are deleted (backups asked"
+                    + " for are never deleted by the server)"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,
@@ -201,6 +221,7 @@ public enum ConfigKey {
         AUTH,
         LIMITS,
         METRICS,
+        BACKUP,
         DATABASE;
 
         public String prefix(String database) {
@@ -246,9 +267,13 @@ public enum ConfigKey {
         return BY_PATH.get(path);
     }
 
-    /** The section paths: http, http.cors, auth, limits, metrics, database, database.workflow, database.agent_versions. */
+    /**
+     * The section paths: http, http.cors, auth, limits, metrics, backup, database, database.workflow,
+     * database.agent_versions.
+     */
     static List<String> sections() {
-        List<String> sections = new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "database"));
+        List<String> sections =
+                new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "backup", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

@@ -2,6 +2,9 @@ package dev.agentstore.config;
 
 import static dev.agentstore.config.ConfigKey.AUTH_ALLOW_ANONYMOUS;
 import static dev.agentstore.config.ConfigKey.AUTH_KEYS_FILE;
+import static dev.agentstore.config.ConfigKey.BACKUP_DIR;
+import static dev.agentstore.config.ConfigKey.BACKUP_INTERVAL_S;
+import static dev.agentstore.config.ConfigKey.BACKUP_KEEP;
 import static dev.agentstore.config.ConfigKey.HTTP_ALLOWED_HOSTS;
 import static dev.agentstore.config.ConfigKey.HTTP_CORS_ALLOWED_ORIGINS;
 import static dev.agentstore.config.ConfigKey.HTTP_HEADER_TIMEOUT_MS;
@@ -66,7 +69,14 @@ final class ConfigValidator {
             throw new ConfigException("database.agent_versions.path must differ from database.workflow.path"
                     + " (leave the agent_versions section out to keep agent versions in the workflow database)");
         }
-        AppConfig config = new AppConfig(http, auth, workflow, agentVersions, limits, s.flag(METRICS_ENABLED));
+        AppConfig config = new AppConfig(
+                http,
+                auth,
+                workflow,
+                agentVersions,
+                limits,
+                s.flag(METRICS_ENABLED),
+                new BackupConfig(Path.of(s.text(BACKUP_DIR)), s.integer(BACKUP_INTERVAL_S), s.integer(BACKUP_KEEP)));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

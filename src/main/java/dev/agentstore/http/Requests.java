@@ -32,6 +32,12 @@ final class Requests {
         return decode((Buffer) body);
     }
 
+    /** As {@link #jsonBody}, where the body may be left out: no body is an empty object. */
+    static JsonObject optionalJsonBody(RoutingContext ctx) {
+        Object body = ctx.get(BODY);
+        return body instanceof Buffer buf && buf.length() == 0 || body == null ? new JsonObject() : jsonBody(ctx);
+    }
+
     /** {@code buf} as a JSON object, or a 400 that says why it is not one. */
     static JsonObject decode(Buffer buf) {
         if (buf == null || buf.length() == 0) {

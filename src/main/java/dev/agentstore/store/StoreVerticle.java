@@ -45,6 +45,7 @@ public final class StoreVerticle extends VerticleBase {
     private AlertRepository alerts;
     private AgentRepository agents;
     private StoreHealth health;
+    private Backups backups;
     /** Null without metrics. */
     private BusTimers timers;
 
@@ -77,6 +78,9 @@ public final class StoreVerticle extends VerticleBase {
             timers = new BusTimers(registry);
             databases.values().forEach(db -> meters.add(db.meters(registry)));
         });
+        backups = new Backups(
+                vertx, config.backup(), databases, Metrics.registry(vertx).orElse(null));
+        backups.start();
         LocalJsonCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
@@ -95,6 +99,9 @@ public final class StoreVerticle extends VerticleBase {
     private List<String> closeDatabases() {
         if (health != null) {
             health.close();
+        }
+        if (backups != null) {
+            backups.close(); // before the databases: a copy's read transaction would hold off their checkpoint
         }
         meters.forEach(StoreMeters.Registered::close);
         meters.clear();
@@ -186,6 +193,12 @@ public final class StoreVerticle extends VerticleBase {
                     databases.forEach((name, db) -> stats.put(name, db.stats()));
                     reply.ok(new JsonObject().put("databases", stats));
                 }
+                case Actions.BACKUP -> {
+                    Fields.onlyKnown(body, java.util.Set.of("database"));
+                    reply.ok(backups.begin(Fields.optionalText(body, "database", 64), "api"));
+                }
+                case Actions.LIST_BACKUPS -> reply.ok(backups.list());
+                case Actions.GET_BACKUP -> reply.ok(backups.get(Fields.requiredText(body, "id", 64)));
                 default -> unknownAction(action, reply);
             }
         });

@@ -80,6 +80,10 @@ public final class TestServer implements AutoCloseable {
                 section.put("path", dir.resolve(path).toString());
             }
         });
+        // Backups under the test's directory too, never in the working directory.
+        JsonObject backup = yaml.getJsonObject("backup", new JsonObject());
+        backup.put("dir", dir.resolve(backup.getString("dir", "backups")).toString());
+        yaml.put("backup", backup);
         AppConfig config = ConfigLoader.parse(yaml, Map.of(), new Properties());
         Vertx vertx = AgentStore.vertx(config);
         try {
