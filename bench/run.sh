@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # agent-store benchmark: one command, outside `mvn verify`. docs/PERFORMANCE.md explains what it does.
 #
-#   bench/run.sh
+#   bench/run.sh            the operations below
+#   bench/run.sh backup     a backup under write load on a database of 1M workflows (BENCH_BACKUP_ROWS)
 #
 # Builds target/agent-store.jar if it is missing or older than the sources, compiles bench/src into
 # target/bench-classes, installs wrk if missing, then, on fresh temp databases:
@@ -154,6 +155,75 @@ trivial_ceiling() {
   kill "$TRIVIAL_PID"; wait "$TRIVIAL_PID" 2>/dev/null || true; TRIVIAL_PID=
 }
 creates_per_s() { grep -o 'creates_per_s=[0-9]*' "$1" | cut -d= -f2; }
+
+# --- scenario: a backup under write load (bench/run.sh backup) ------------------------------------
+# Issue 16's figure: on a database of BENCH_BACKUP_ROWS (1,000,000) finished workflows, creates per second while
+# a backup runs against creates without one, and the longest a create waited. A first backup on the idle server
+# sizes the window (its duration), so that the loaded window lies inside the second backup; the table says
+# whether that backup was still running when the window ended.
+if [ "${1:-}" = backup ]; then
+  ROWS=${BENCH_BACKUP_ROWS:-1000000}
+  mkdir -p "$WORK/server"
+  DB=$WORK/server/workflow.db
+  SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$DB"
+    AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL AGENTSTORE_BACKUP_DIR="$WORK/backups")
+  start_server() {
+    env "${AUTH_ENV[@]}" "${SERVER_ENV[@]}" java -Xmx256m -XX:+ExitOnOutOfMemoryError ${BENCH_SERVER_OPTS:-} \
+      -jar target/agent-store.jar >> "$OUT/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_http "http://127.0.0.1:$PORT/api/health/live"
+  }
+  log "backup scenario: the schema, then $ROWS finished workflows (2 history rows each) put in the file"
+  start_server; kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+  java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
+  start_server
+  BASE=http://127.0.0.1:$PORT
+  admin() { curl -fsS "${ADMIN_HEADER[@]}" "$@"; }
+  backup_now() { admin -H 'Content-Type: application/json' -d '{}' "$BASE/api/admin/backups" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4; }
+  backup_field() { admin "$BASE/api/admin/backups/$1" | grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2 | tr -d '"'; }
+  wait_backup() {
+    local s
+    while s=$(backup_field "$1" state); [ "$s" != complete ]; do
+      [ "$s" = failed ] && { log "backup $1 failed: $(admin "$BASE/api/admin/backups/$1")"; exit 1; }
+      sleep 0.2
+    done
+  }
+  log "warm-up: create ${WARMUP} s"
+  drive create "$WARMUP" "$BASE" warmup-create
+  log "a backup on the idle server, to size the window"
+  ID0=$(backup_now); wait_backup "$ID0"; IDLE_MS=$(backup_field "$ID0" duration_ms)
+  WINDOW=$(( IDLE_MS / 1000 )); [ "$WINDOW" -lt 2 ] && WINDOW=2
+  log "create ${WINDOW} s without a backup"
+  drive create "$WINDOW" "$BASE" create-alone
+  log "create ${WINDOW} s, a backup started just before"
+  ID1=$(backup_now)
+  drive create "$WINDOW" "$BASE" create-backup
+  STILL=$(backup_field "$ID1" state)
+  wait_backup "$ID1"; LOAD_MS=$(backup_field "$ID1" duration_ms)
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+  rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
+  ms() { awk -v v="$(field "$1" "$2")" 'BEGIN{printf "%.1f", v / 1000}'; }
+  {
+    cat "$OUT/machine.txt"
+    echo "database: $(cat "$OUT/fill.txt"), synchronous=FULL; backup copy $(du -b "$WORK/backups/$ID1/workflow.db" | cut -f1) bytes"
+    echo
+    echo "| creates | req/s | p50 ms | p99 ms | max ms | errors | probe ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for run in create-alone create-backup; do
+      f="$OUT/$run.txt"
+      errors=$(( $(field "$f" non2xx) + $(field "$f" connect) + $(field "$f" read) + $(field "$f" write) + $(field "$f" timeout) ))
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$run" "$(rps "$f")" "$(ms "$f" p50_us)" "$(ms "$f" p99_us)" \
+        "$(ms "$f" max_us)" "$errors" "$(grep -o 'probe_ms=[0-9]*' "$f" | cut -d= -f2)"
+    done
+    RATIO=$(awk -v a="$(rps "$OUT/create-backup.txt")" -v b="$(rps "$OUT/create-alone.txt")" 'BEGIN{printf "%.2f", a / b}')
+    MAX=$(ms "$OUT/create-backup.txt" max_us)
+    echo
+    echo "during / without: $RATIO (target >= 0.5); longest create during the backup: $MAX ms (target < 1000)"
+    echo "backup: $IDLE_MS ms on the idle server, $LOAD_MS ms under the load; still running when the window ended: $([ "$STILL" = running ] && echo yes || echo "no ($STILL)")"
+    echo "raw outputs: $OUT"
+  } | tee "$OUT/summary.txt"
+  exit 0
+fi
 
 jdbc_ceiling jdbc-start NORMAL
 jdbc_ceiling jdbc-full FULL

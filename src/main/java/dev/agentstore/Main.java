@@ -47,6 +47,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("backup")) {
             System.exit(BackupCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals("restore")) {
+            System.exit(RestoreCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length > 0 && args[0].equals("keys")) {
             System.exit(KeysCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
@@ -155,6 +158,7 @@ public final class Main {
                java -jar agent-store.jar migrate status|up [--to N]|down --to N [--allow-data-loss] [--dry-run]
                                                  [--config PATH] [--database NAME]
                java -jar agent-store.jar backup [--database NAME] [--to DIR] [--config PATH]
+               java -jar agent-store.jar restore BACKUP [--database NAME] [--config PATH]   (server stopped)
                java -jar agent-store.jar keys new --name NAME --scopes read,write,admin [--rps N] [--burst M]
         config: conf/config.yaml by default; AGENTSTORE_* environment variables and -Dagentstore.* override it""";
     }

@@ -196,6 +196,10 @@ final class Backups {
             } catch (Backup.BackupException e) {
                 failure = e;
             }
+            if (manifest != null && "scheduled".equals(trigger)) {
+                // here, before the job is reported finished: no one ever sees more than keep of them
+                rotate();
+            }
             JsonObject done = manifest;
             Backup.BackupException err = failure;
             context.runOnContext(v -> finished(id, done, err));
@@ -229,24 +233,25 @@ final class Backups {
         }
         LOG.info("backup " + id + " complete in " + lastDurationMs + " ms: "
                 + config.dir().resolve(id));
-        if ("scheduled".equals(manifest.getString("trigger"))) {
-            vertx.executeBlocking(this::rotate, false);
-        }
     }
 
-    /** Deletes the oldest scheduled backups beyond {@code backup.keep}; returns how many. */
-    private int rotate() throws IOException {
-        List<JsonObject> scheduled = Backup.list(config.dir()).stream()
-                .filter(m -> "scheduled".equals(m.getString("trigger")))
-                .toList();
-        int deleted = 0;
-        for (JsonObject old : scheduled.subList(Math.min(config.keep(), scheduled.size()), scheduled.size())) {
-            LOG.info("deleting backup " + old.getString("id") + ": more than backup.keep (" + config.keep()
-                    + ") scheduled backups");
-            Backup.deleteTree(config.dir().resolve(old.getString("id")));
-            deleted++;
+    /**
+     * On the backup thread: deletes the oldest scheduled backups beyond {@code backup.keep}. Those taken by hand
+     * (the API, the command) are the operator's to delete. A failure is logged: the new backup is complete.
+     */
+    private void rotate() {
+        try {
+            List<JsonObject> scheduled = Backup.list(config.dir()).stream()
+                    .filter(m -> "scheduled".equals(m.getString("trigger")))
+                    .toList();
+            for (JsonObject old : scheduled.subList(Math.min(config.keep(), scheduled.size()), scheduled.size())) {
+                LOG.info("deleting backup " + old.getString("id") + ": more than backup.keep (" + config.keep()
+                        + ") scheduled backups");
+                Backup.deleteTree(config.dir().resolve(old.getString("id")));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot delete old scheduled backups in " + config.dir() + ": " + e.getMessage());
         }
-        return deleted;
     }
 
     /** The complete backups, newest first, the one running and the last that failed. */

@@ -240,7 +240,8 @@ class BackupTest {
                     .getString("id");
             Set<String> seen = new HashSet<>();
             Eventually.await("four scheduled backups made, the oldest deleted", Duration.ofSeconds(30), () -> {
-                JsonArray backups = json(200, server.get("/api/admin/backups")).getJsonArray("backups");
+                JsonObject listing = json(200, server.get("/api/admin/backups"));
+                JsonArray backups = listing.getJsonArray("backups");
                 List<String> scheduled = new ArrayList<>();
                 boolean askedKept = false;
                 for (int i = 0; i < backups.size(); i++) {
@@ -252,7 +253,9 @@ class BackupTest {
                     }
                 }
                 assertTrue(askedKept, "the backup asked for is kept: " + backups.encode());
-                assertTrue(scheduled.size() <= 2, "at most keep scheduled backups: " + scheduled);
+                // a backup is published (renamed) a moment before the oldest is deleted, both before its job ends
+                int most = listing.getValue("running") == null ? 2 : 3;
+                assertTrue(scheduled.size() <= most, "at most keep scheduled backups: " + listing.encode());
                 seen.addAll(scheduled);
                 return seen.size() >= 4 && scheduled.size() == 2;
             });
