@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * body bytes sent, the request id ({@link RequestIds}) and the name of the API key that the {@link Gate} let in,
  * never the key. {@code plain} writes the fields in a fixed order, separated by spaces
  * ({@code GET /api/workflows/:id 200 0.412 187 5f0c6a1e9b2d4873-1a reader}); {@code json} writes one object.
- * A request whose connection closed before its answer ended is logged too, with {@code aborted}.
+ * A request whose connection closed before its answer ended is logged too, with {@code aborted} (and no status
+ * when no head was sent: {@value #UNMATCHED}, or null).
  */
 final class AccessLog {
     static final String LOGGER = "agentstore.access";
@@ -71,7 +72,8 @@ final class AccessLog {
         String template = route == null ? UNMATCHED : route;
         String id = RequestIds.of(response);
         long bytes = response.bytesWritten();
-        int status = response.getStatusCode();
+        // a connection that closed before the answer's head was sent: there was no status
+        Integer status = response.headWritten() ? response.getStatusCode() : null;
         String line;
         if (format == AccessLogFormat.JSON) {
             JsonObject json = new JsonObject()
@@ -93,7 +95,7 @@ final class AccessLog {
                     .append(' ')
                     .append(template)
                     .append(' ')
-                    .append(status)
+                    .append(status == null ? UNMATCHED : status)
                     .append(' ')
                     .append(micros / 1000)
                     .append('.');

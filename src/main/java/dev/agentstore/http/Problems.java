@@ -141,7 +141,8 @@ final class Problems {
         } else {
             LOG.log(
                     Level.SEVERE,
-                    "request " + ctx.request().method() + " " + ctx.request().path() + " failed",
+                    "request " + ctx.request().method() + " " + ctx.request().path() + " failed (request id "
+                            + requestId(ctx.request()) + ")",
                     err);
             send(ctx, Failures.INTERNAL, "internal error");
         }
