@@ -126,6 +126,14 @@ public enum ConfigKey {
             "flag",
             "Vert.x's HTTP server and event-bus meters, and the store's, served at `GET /metrics` (admin scope) in"
                     + " Prometheus text format; false: no meters at all, and `/metrics` is 404"),
+    LOG_ACCESS(
+            Section.LOG,
+            "access",
+            KeyType.choice("plain", "off", "json"),
+            "format",
+            "one line per answered request on the logger `agentstore.access`: method, route template, status,"
+                    + " duration, bytes, request id, key name (docs/operations.md). off: none; json: one JSON object"
+                    + " a line"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,
@@ -201,6 +209,7 @@ public enum ConfigKey {
         AUTH,
         LIMITS,
         METRICS,
+        LOG,
         DATABASE;
 
         public String prefix(String database) {
@@ -246,9 +255,13 @@ public enum ConfigKey {
         return BY_PATH.get(path);
     }
 
-    /** The section paths: http, http.cors, auth, limits, metrics, database, database.workflow, database.agent_versions. */
+    /**
+     * The section paths: http, http.cors, auth, limits, metrics, log, database, database.workflow,
+     * database.agent_versions.
+     */
     static List<String> sections() {
-        List<String> sections = new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "database"));
+        List<String> sections =
+                new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "log", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }
