@@ -237,7 +237,13 @@ public final class Contract {
         if (content == null || content.isEmpty()) {
             return empty ? null : answer + ": status " + status + " documents no body, and it has one";
         }
-        JsonObject media = type == null ? null : content.getJsonObject(type);
+        JsonObject media = type == null
+                ? null
+                : content.fieldNames().stream()
+                        .filter(documented -> normal(documented).equals(normal(type)))
+                        .map(content::getJsonObject)
+                        .findFirst()
+                        .orElse(null);
         if (media == null) {
             return answer + ": Content-Type " + type + " is not documented for status " + status + "; documented: "
                     + String.join(", ", content.fieldNames());
@@ -250,6 +256,11 @@ public final class Contract {
         }
         String errors = body(type, media.getJsonObject("schema"), body);
         return errors == null ? null : answer + ": the body does not match the schema: " + errors;
+    }
+
+    /** A media type as compared: {@code application/json; charset=UTF-8} is {@code application/json;charset=utf-8}. */
+    private static String normal(String mediaType) {
+        return mediaType.replace(" ", "").toLowerCase(Locale.ROOT);
     }
 
     /** The path of a request's URI: no query, no fragment, no scheme or authority. */
@@ -327,7 +338,7 @@ public final class Contract {
     /** Null when {@code body}, read as {@code type} says, matches {@code schema}; else the errors. */
     private String body(String type, JsonObject schema, Buffer body) {
         Object value;
-        String media = type.toLowerCase(Locale.ROOT);
+        String media = normal(type.contains(";") ? type.substring(0, type.indexOf(';')) : type);
         if (media.equals("application/json") || media.endsWith("+json")) {
             try {
                 value = Json.decodeValue(body);
