@@ -146,6 +146,46 @@ class OpenApiContractTest {
             }
         }
 
+        @Test
+        @DisplayName("every example matches its schema: those of the schemas, the media types and the parameters")
+        void examplesMatchTheirSchemas() {
+            List<String> wrong = new ArrayList<>();
+            int[] checked = {0};
+            JsonObject schemas = contract.resolved.getJsonObject("components").getJsonObject("schemas");
+            for (String name : schemas.fieldNames()) {
+                JsonObject schema = schemas.getJsonObject(name);
+                if (schema.containsKey("example")) {
+                    checked[0]++;
+                    String errors = contract.errors(schema, schema.getValue("example"));
+                    if (errors != null) {
+                        wrong.add("schema " + name + ": " + errors);
+                    }
+                }
+            }
+            examples(contract.resolved.getJsonObject("paths"), "#/paths", wrong, checked);
+            examples(contract.resolved.getJsonObject("components"), "#/components", wrong, checked);
+            assertEquals(List.of(), wrong);
+            assertTrue(checked[0] > 20, "only " + checked[0] + " examples");
+        }
+
+        /** Every object with both a schema and an example (a media type, a parameter), checked. */
+        private static void examples(Object node, String at, List<String> wrong, int[] checked) {
+            if (node instanceof JsonObject o) {
+                if (o.getValue("schema") instanceof JsonObject schema && o.containsKey("example")) {
+                    checked[0]++;
+                    String errors = contract.errors(schema, o.getValue("example"));
+                    if (errors != null) {
+                        wrong.add(at + ": " + errors);
+                    }
+                }
+                o.forEach(e -> examples(e.getValue(), at + "/" + e.getKey(), wrong, checked));
+            } else if (node instanceof JsonArray a) {
+                for (int i = 0; i < a.size(); i++) {
+                    examples(a.getValue(i), at + "/" + i, wrong, checked);
+                }
+            }
+        }
+
         private static void collectRefs(Object node, List<String> refs) {
             if (node instanceof JsonObject o) {
                 if (o.getValue("$ref") instanceof String ref) {

@@ -183,6 +183,11 @@ public final class Contract {
         return repository.validator(META_SCHEMA).validate(document);
     }
 
+    /** Null when {@code value} matches {@code schema} (a schema of the resolved document); else the errors. */
+    public String errors(JsonObject schema, Object value) {
+        return errors(validator(schema).validate(value));
+    }
+
     public List<Operation> operations() {
         return operations;
     }
