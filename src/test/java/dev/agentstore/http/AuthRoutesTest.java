@@ -251,7 +251,8 @@ class AuthRoutesTest {
     }
 
     @Test
-    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health open")
+    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health and the"
+            + " OpenAPI document open")
     void everyRouteHasItsAccess() {
         List<Route> all = routes().toList();
         assertEquals(
@@ -261,11 +262,12 @@ class AuthRoutesTest {
                         .count(),
                 all.size());
         for (Route r : all) {
-            Api.Access expected = r.name().startsWith("GET /api/health/")
-                    ? Api.Access.OPEN
-                    : r.name().equals("GET /metrics")
-                            ? Api.Access.ADMIN
-                            : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
+            Api.Access expected =
+                    r.name().startsWith("GET /api/health/") || r.name().startsWith("GET /openapi.")
+                            ? Api.Access.OPEN
+                            : r.name().equals("GET /metrics")
+                                    ? Api.Access.ADMIN
+                                    : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
         }
     }

@@ -110,7 +110,9 @@ class EveryRouteTest {
                 new Call(HttpMethod.GET, "/api/health/db", "/api/health/db", null, NONE),
                 new Call(HttpMethod.GET, "/api/health/live", "/api/health/live", null, NONE),
                 new Call(HttpMethod.GET, "/api/health/ready", "/api/health/ready", null, NONE),
-                new Call(HttpMethod.GET, "/metrics", "/metrics", null, NONE));
+                new Call(HttpMethod.GET, "/metrics", "/metrics", null, NONE),
+                new Call(HttpMethod.GET, "/openapi.json", "/openapi.json", null, NONE),
+                new Call(HttpMethod.GET, "/openapi.yaml", "/openapi.yaml", null, NONE));
     }
 
     static String workflow;
