@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -263,7 +264,7 @@ class AuthRoutesTest {
         for (Route r : all) {
             Api.Access expected = r.name().startsWith("GET /api/health/")
                     ? Api.Access.OPEN
-                    : r.name().equals("GET /metrics")
+                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
                             ? Api.Access.ADMIN
                             : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
