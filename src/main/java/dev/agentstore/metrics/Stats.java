@@ -72,18 +72,34 @@ public final class Stats {
         Series requests = new Series();
         Series errors = new Series();
         Series unavailable = new Series();
+        Series p50 = new Series();
+        Series p99 = new Series();
         for (int i = 1; i <= n; i++) {
             Interval iv = new Interval(samples.get(i - 1), samples.get(i));
             time.add(iv.cur.epochMs());
             requests.add(iv.rate(op -> op.requests));
             errors.add(iv.rate(op -> op.errors));
             unavailable.add(iv.rate(op -> op.unavailable));
+            double[] buckets = new double[BOUNDS_MS.length];
+            long count = 0;
+            for (Map.Entry<String, Sample.Operation> e : iv.cur.operations().entrySet()) {
+                Sample.Operation before = iv.prev.operations().get(e.getKey());
+                double[] d = delta(before == null ? null : before.buckets, e.getValue().buckets);
+                for (int b = 0; b < d.length; b++) {
+                    buckets[b] += d[b];
+                }
+                count += Math.max(0, e.getValue().requests - (before == null ? 0 : before.requests));
+            }
+            p50.add(quantile(0.50, buckets, count));
+            p99.add(quantile(0.99, buckets, count));
         }
         Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
         JsonObject http = new JsonObject()
                 .put("requests_per_s", requests.json)
                 .put("errors_5xx_per_s", errors.json)
                 .put("unavailable_503_per_s", unavailable.json)
+                .put("p50_ms", p50.json)
+                .put("p99_ms", p99.json)
                 .put("requests_total", total(last, op -> op.requests))
                 .put("errors_5xx_total", total(last, op -> op.errors))
                 .put("unavailable_503_total", total(last, op -> op.unavailable))

@@ -94,11 +94,28 @@ class StatsTest {
         // rank 50 of 90 in (0.5, 1]: 0.5 + 0.5 * 50 / 90; rank 99: 9 of the 10 in (5, 10]
         assertEquals(0.778, op.getJsonArray("p50_ms").getDouble(0), 1e-9);
         assertEquals(9.5, op.getJsonArray("p99_ms").getDouble(0), 1e-9);
+        JsonObject all = json().getJsonObject("http");
+        assertEquals(9.5, all.getJsonArray("p99_ms").getDouble(0), 1e-9, "the one operation is all of them");
 
         stats.sample(2_000, 2 * SECOND);
         op = json().getJsonObject("http").getJsonObject("operations").getJsonObject("GET /api/workflows");
         assertNull(op.getJsonArray("p99_ms").getValue(1), "no requests in the second interval: no quantile");
         assertEquals(0L, op.getJsonArray("requests_per_s").getLong(1));
+    }
+
+    @Test
+    @DisplayName("the quantiles of all requests are over every operation's buckets together")
+    void quantilesOfAll() {
+        Timer fast = http("GET", "/api/workflows/:id", "200");
+        Timer slow = http("POST", "/api/workflows", "201");
+        stats.sample(0, 0);
+        record(fast, 50, 0.7);
+        record(slow, 50, 7);
+        stats.sample(1_000, SECOND);
+        JsonObject all = json().getJsonObject("http");
+        // rank 50 of 100: the last of the 50 in (0.5, 1]; rank 99: 49 of the 50 in (5, 10]
+        assertEquals(1.0, all.getJsonArray("p50_ms").getDouble(0), 1e-9);
+        assertEquals(9.9, all.getJsonArray("p99_ms").getDouble(0), 1e-9);
     }
 
     @Test
