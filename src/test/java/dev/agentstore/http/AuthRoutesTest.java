@@ -252,7 +252,8 @@ class AuthRoutesTest {
     }
 
     @Test
-    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health open")
+    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health and"
+            + " the dashboard's files open, metrics and stats admin")
     void everyRouteHasItsAccess() {
         List<Route> all = routes().toList();
         assertEquals(
@@ -262,11 +263,12 @@ class AuthRoutesTest {
                         .count(),
                 all.size());
         for (Route r : all) {
-            Api.Access expected = r.name().startsWith("GET /api/health/")
-                    ? Api.Access.OPEN
-                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
-                            ? Api.Access.ADMIN
-                            : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
+            Api.Access expected =
+                    r.name().startsWith("GET /api/health/") || r.name().startsWith("GET /dashboard")
+                            ? Api.Access.OPEN
+                            : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
+                                    ? Api.Access.ADMIN
+                                    : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
         }
     }

@@ -111,7 +111,9 @@ class EveryRouteTest {
                 new Call(HttpMethod.GET, "/api/health/live", "/api/health/live", null, NONE),
                 new Call(HttpMethod.GET, "/api/health/ready", "/api/health/ready", null, NONE),
                 new Call(HttpMethod.GET, "/metrics", "/metrics", null, NONE),
-                new Call(HttpMethod.GET, "/api/stats", "/api/stats", null, NONE));
+                new Call(HttpMethod.GET, "/api/stats", "/api/stats", null, NONE),
+                new Call(HttpMethod.GET, "/dashboard", "/dashboard", null, NONE),
+                new Call(HttpMethod.GET, "/dashboard/:file", "/dashboard/dashboard.js", null, NONE));
     }
 
     static String workflow;
