@@ -121,6 +121,8 @@ public final class HttpVerticle extends VerticleBase {
         new HealthRoutes(vertx, store).mount(api);
         new MetricsRoutes(vertx).mount(api);
         new OpenApiRoutes().mount(api);
+        new StatsRoutes(vertx).mount(api);
+        new DashboardRoutes().mount(api);
     }
 
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -251,8 +252,8 @@ class AuthRoutesTest {
     }
 
     @Test
-    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health and the"
-            + " OpenAPI document open")
+    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health,"
+            + " the OpenAPI document and the dashboard's files open, metrics and stats admin")
     void everyRouteHasItsAccess() {
         List<Route> all = routes().toList();
         assertEquals(
@@ -263,9 +264,11 @@ class AuthRoutesTest {
                 all.size());
         for (Route r : all) {
             Api.Access expected =
-                    r.name().startsWith("GET /api/health/") || r.name().startsWith("GET /openapi.")
+                    r.name().startsWith("GET /api/health/")
+                                    || r.name().startsWith("GET /openapi.")
+                                    || r.name().startsWith("GET /dashboard")
                             ? Api.Access.OPEN
-                            : r.name().equals("GET /metrics")
+                            : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
                                     ? Api.Access.ADMIN
                                     : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
