@@ -203,6 +203,10 @@ public final class Contract {
                 .filter(op -> matches(op.segments(), segments))
                 .collect(Collectors.toList());
         String answer = method + " " + uri + " answered " + status + " " + header.apply("Content-Type");
+        if (status == 421) {
+            // the Host check answers before any route, on every path (the document's description says so)
+            return problem(answer, status, header, body);
+        }
         if (atPath.isEmpty()) {
             // no documented path: the router's 404 (or a 400 for a path it cannot read), a problem
             return status == 404 || status == 400
