@@ -123,6 +123,7 @@ public final class HttpVerticle extends VerticleBase {
         new OpenApiRoutes().mount(api);
         new StatsRoutes(vertx).mount(api);
         new DashboardRoutes().mount(api);
+        new DocsRoutes().mount(api);
     }
 
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */

@@ -253,7 +253,7 @@ class AuthRoutesTest {
 
     @Test
     @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health,"
-            + " the OpenAPI document and the dashboard's files open, metrics and stats admin")
+            + " the OpenAPI document, /docs and the dashboard's files open, metrics and stats admin")
     void everyRouteHasItsAccess() {
         List<Route> all = routes().toList();
         assertEquals(
@@ -263,14 +263,14 @@ class AuthRoutesTest {
                         .count(),
                 all.size());
         for (Route r : all) {
-            Api.Access expected =
-                    r.name().startsWith("GET /api/health/")
-                                    || r.name().startsWith("GET /openapi.")
-                                    || r.name().startsWith("GET /dashboard")
-                            ? Api.Access.OPEN
-                            : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
-                                    ? Api.Access.ADMIN
-                                    : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
+            Api.Access expected = r.name().startsWith("GET /api/health/")
+                            || r.name().startsWith("GET /openapi.")
+                            || r.name().startsWith("GET /dashboard")
+                            || r.name().startsWith("GET /docs")
+                    ? Api.Access.OPEN
+                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
+                            ? Api.Access.ADMIN
+                            : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());
         }
     }

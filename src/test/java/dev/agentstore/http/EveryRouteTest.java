@@ -115,7 +115,9 @@ class EveryRouteTest {
                 new Call(HttpMethod.GET, "/openapi.yaml", "/openapi.yaml", null, NONE),
                 new Call(HttpMethod.GET, "/api/stats", "/api/stats", null, NONE),
                 new Call(HttpMethod.GET, "/dashboard", "/dashboard", null, NONE),
-                new Call(HttpMethod.GET, "/dashboard/:file", "/dashboard/dashboard.js", null, NONE));
+                new Call(HttpMethod.GET, "/dashboard/:file", "/dashboard/dashboard.js", null, NONE),
+                new Call(HttpMethod.GET, "/docs", "/docs", null, NONE),
+                new Call(HttpMethod.GET, "/docs/:file", "/docs/docs.js", null, NONE));
     }
 
     static String workflow;

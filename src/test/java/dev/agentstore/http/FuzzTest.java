@@ -452,9 +452,8 @@ class FuzzTest {
             return null; // GET /openapi.yaml, the other one: OpenApiContractTest reads it
         }
         if (a.status() == 200
-                && Set.of(DashboardRoutes.HTML, DashboardRoutes.JS, DashboardRoutes.CSS)
-                        .contains(a.contentType())) {
-            return null; // the dashboard's page and files, as the jar holds them: DashboardTest checks them
+                && Set.of(Assets.HTML, Assets.JS, Assets.CSS, Assets.PNG).contains(a.contentType())) {
+            return null; // the pages of /dashboard and /docs and their files: DashboardTest and DocsTest check them
         }
         if (!type.equals("application/json") && !type.equals(Problems.CONTENT_TYPE)) {
             return "an answer with a body that is not JSON (Content-Type " + a.contentType() + ")";
