@@ -133,8 +133,8 @@ class AccessLogTest {
         String undecodedId = prefix + "-bad-version";
         RawHttp.Response undecoded = RawHttp.exchangeOne(
                 server.started.port(),
-                RawHttp.latin1("GET /api/workflows/" + workflow + " HTTP/2.0\r\nHost: t\r\nX-Request-Id: " + undecodedId
-                        + "\r\n\r\n"),
+                RawHttp.latin1("GET /api/workflows/" + workflow + " HTTP/2.0\r\nHost: localhost\r\nX-Request-Id: "
+                        + undecodedId + "\r\n\r\n"),
                 false,
                 false,
                 10_000);
@@ -145,7 +145,7 @@ class AccessLogTest {
         String abortedId = prefix + "-aborted";
         try (Socket socket = new Socket("127.0.0.1", server.started.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(RawHttp.latin1("POST /api/articles HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + WRITER
+            out.write(RawHttp.latin1("POST /api/articles HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + WRITER
                     + "\r\nX-Request-Id: " + abortedId + "\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\n\r\n{\"id\":"));
             out.flush();

@@ -120,8 +120,8 @@ class RequestIdsTest {
     @MethodSource("invalidIds")
     @DisplayName("an invalid X-Request-Id is no error: the answer carries a fresh id instead, and not the one sent")
     void invalidIdIsReplaced(String what, String header) throws IOException {
-        String request = "GET /api/workflows HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + ALL + "\r\n" + header
-                + "Connection: close\r\n\r\n";
+        String request = "GET /api/workflows HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ALL + "\r\n"
+                + header + "Connection: close\r\n\r\n";
         RawHttp.Response r = RawHttp.exchangeOne(server.started.port(), RawHttp.latin1(request), false, false, 10_000);
         assertEquals(200, r.status(), r.head());
         String id = r.header("X-Request-Id");
@@ -231,8 +231,8 @@ class RequestIdsTest {
         String request = refused.request();
         int lineEnd = request.indexOf("\r\n") + 2;
         // the id right after the request line; a body, if any, after the head
-        String withId =
-                request.substring(0, lineEnd) + "Host: t\r\nX-Request-Id: " + id + "\r\n" + request.substring(lineEnd);
+        String withId = request.substring(0, lineEnd) + "Host: localhost\r\nX-Request-Id: " + id + "\r\n"
+                + request.substring(lineEnd);
         if (!withId.contains("\r\n\r\n")) {
             withId += "\r\n";
         }
@@ -258,7 +258,7 @@ class RequestIdsTest {
                 Socket other = new Socket("127.0.0.1", server.started.port())) {
             other.setSoTimeout(10_000);
             OutputStream hold = holder.getOutputStream();
-            hold.write(RawHttp.latin1("POST /api/articles HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + ALL
+            hold.write(RawHttp.latin1("POST /api/articles HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ALL
                     + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\":"));
             hold.flush();
             Eventually.await(
@@ -266,9 +266,10 @@ class RequestIdsTest {
                     Duration.ofSeconds(10),
                     () -> BodyBudget.of(server.vertx).used() == 1000);
             other.getOutputStream()
-                    .write(RawHttp.latin1("POST /api/articles HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + ALL
-                            + "\r\nX-Request-Id: overloaded-1\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 100\r\n\r\n"));
+                    .write(RawHttp.latin1(
+                            "POST /api/articles HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ALL
+                                    + "\r\nX-Request-Id: overloaded-1\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: 100\r\n\r\n"));
             String answer = readAnswer(other.getInputStream());
             assertTrue(answer.startsWith("HTTP/1.1 503"), answer);
             assertTrue(

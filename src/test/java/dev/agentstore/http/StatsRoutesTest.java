@@ -180,7 +180,7 @@ class StatsRoutesTest {
         String held = "{\"workflow_name\":\"" + "h".repeat(60_000 - 20) + "\"}";
         try (Socket holder = new Socket("127.0.0.1", server.started.port())) {
             OutputStream out = holder.getOutputStream();
-            out.write(("POST /api/workflows HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer " + WRITER
+            out.write(("POST /api/workflows HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + WRITER
                             + "\r\nContent-Type: application/json\r\nContent-Length: " + held.length() + "\r\n\r\n"
                             + held.substring(0, 100))
                     .getBytes(StandardCharsets.UTF_8));
