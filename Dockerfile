@@ -14,6 +14,7 @@ RUN useradd --system --home /app agentstore && mkdir -p /data && chown agentstor
 WORKDIR /app
 COPY --from=build /src/target/agent-store.jar /app/agent-store.jar
 COPY conf/config.yaml /app/conf/config.yaml
+COPY conf/access-log.properties /app/conf/access-log.properties
 USER agentstore
 # The image binds 0.0.0.0, so it needs API keys: without a keys file the server refuses to start (exit 2). The keys
 # file is a secret mounted read-only at /run/secrets/agent-store-keys; it holds only SHA-256 hashes, one key a line

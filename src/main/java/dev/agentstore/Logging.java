@@ -2,8 +2,10 @@ package dev.agentstore;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -21,8 +23,6 @@ import java.util.logging.Logger;
  * a handler of its own (docs/embedding.md).
  */
 public final class Logging {
-    private static final String FORMAT = "%1$tF %1$tT.%1$tL %2$s %3$s - %4$s%5$s%n";
-
     private Logging() {}
 
     /**
@@ -55,24 +55,76 @@ public final class Logging {
         return new OneLine();
     }
 
-    private static final class OneLine extends Formatter {
+    /**
+     * The one-line format, by class name for a {@code logging.properties} of the operator's own
+     * ({@code java.util.logging.ConsoleHandler.formatter = dev.agentstore.Logging$OneLine}).
+     */
+    public static final class OneLine extends Formatter {
+        /**
+         * {@code 2025-11-28 03:50:52}: the part of the time that changes once a second, made once a second. With
+         * the access log a record per request goes through here, and {@code String.format} of a date cost
+         * several microseconds of the event loop's time for each (docs/PERFORMANCE.md).
+         */
+        private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
+        private record Second(long epochSecond, ZoneId zone, String text) {}
+
+        private volatile Second second = new Second(Long.MIN_VALUE, null, "");
+
+        public OneLine() {}
+
         @Override
         public String format(LogRecord record) {
-            ZonedDateTime time = ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault());
             // A message with a line break (an SQL error, a client's text) would otherwise start a line that
             // a grep for the date, the level or the logger does not find.
             String message = formatMessage(record).replace("\r", "\\r").replace("\n", "\\n");
-            String thrown = "";
+            Instant at = record.getInstant();
+            StringBuilder line =
+                    new StringBuilder(64 + message.length()).append(second(at)).append('.');
+            int millis = at.getNano() / 1_000_000;
+            if (millis < 100) {
+                line.append(millis < 10 ? "00" : "0");
+            }
+            // The level's name, not its localized one: operators grep for WARNING in every locale.
+            line.append(millis)
+                    .append(' ')
+                    .append(record.getLevel().getName())
+                    .append(' ')
+                    .append(record.getLoggerName())
+                    .append(" - ")
+                    .append(message);
             if (record.getThrown() != null) {
                 StringWriter trace = new StringWriter();
                 try (PrintWriter out = new PrintWriter(trace)) {
                     out.println();
                     record.getThrown().printStackTrace(out);
                 }
-                thrown = trace.toString().stripTrailing();
+                line.append(trace.toString().stripTrailing());
             }
-            // The level's name, not its localized one: operators grep for WARNING in every locale.
-            return String.format(FORMAT, time, record.getLevel().getName(), record.getLoggerName(), message, thrown);
+            return line.append(System.lineSeparator()).toString();
+        }
+
+        private String second(Instant at) {
+            ZoneId zone = ZoneId.systemDefault();
+            Second s = second;
+            if (s.epochSecond() != at.getEpochSecond() || !zone.equals(s.zone())) {
+                s = new Second(at.getEpochSecond(), zone, SECOND.format(ZonedDateTime.ofInstant(at, zone)));
+                second = s;
+            }
+            return s.text();
+        }
+    }
+
+    /**
+     * The message alone and a line break: for a handler of the access log in {@code json}, whose lines then are
+     * JSON and nothing else (docs/operations.md, "Access log"); each carries its own time.
+     */
+    public static final class MessageOnly extends Formatter {
+        public MessageOnly() {}
+
+        @Override
+        public String format(LogRecord record) {
+            return formatMessage(record).replace("\r", "\\r").replace("\n", "\\n") + System.lineSeparator();
         }
     }
 }

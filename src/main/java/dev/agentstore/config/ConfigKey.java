@@ -126,6 +126,14 @@ public enum ConfigKey {
             "flag",
             "Vert.x's HTTP server and event-bus meters, and the store's, served at `GET /metrics` (admin scope) in"
                     + " Prometheus text format; false: no meters at all, and `/metrics` is 404"),
+    LOG_ACCESS(
+            Section.LOG,
+            "access",
+            KeyType.choice("plain", "off", "json"),
+            "format",
+            "one line per answered request on the logger `agentstore.access`: method, route template, status,"
+                    + " duration, bytes, request id, key name (docs/operations.md). off: none; json: one JSON object"
+                    + " a line"),
     BACKUP_DIR(
             Section.BACKUP,
             "dir",
@@ -221,6 +229,7 @@ public enum ConfigKey {
         AUTH,
         LIMITS,
         METRICS,
+        LOG,
         BACKUP,
         DATABASE;
 
@@ -268,12 +277,12 @@ public enum ConfigKey {
     }
 
     /**
-     * The section paths: http, http.cors, auth, limits, metrics, backup, database, database.workflow,
+     * The section paths: http, http.cors, auth, limits, metrics, log, backup, database, database.workflow,
      * database.agent_versions.
      */
     static List<String> sections() {
         List<String> sections =
-                new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "backup", "database"));
+                new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "log", "backup", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

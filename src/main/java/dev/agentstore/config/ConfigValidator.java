@@ -20,6 +20,7 @@ import static dev.agentstore.config.ConfigKey.IDLE_TIMEOUT_S;
 import static dev.agentstore.config.ConfigKey.LEAK_THRESHOLD_S;
 import static dev.agentstore.config.ConfigKey.LIMITS_MAX_BATCH_ITEMS;
 import static dev.agentstore.config.ConfigKey.LIMITS_MAX_FIELD_BYTES;
+import static dev.agentstore.config.ConfigKey.LOG_ACCESS;
 import static dev.agentstore.config.ConfigKey.MAX_OVERFLOW;
 import static dev.agentstore.config.ConfigKey.METRICS_ENABLED;
 import static dev.agentstore.config.ConfigKey.PATH;
@@ -35,6 +36,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Builds the typed records from the merged settings, and checks the rules that span several keys. */
@@ -56,7 +58,8 @@ final class ConfigValidator {
                 s.integer(HTTP_IDLE_TIMEOUT_S),
                 maxConnections(s.integer(HTTP_MAX_CONNECTIONS)),
                 allowedHosts(s.list(HTTP_ALLOWED_HOSTS, HostNames::allowedHost)),
-                s.list(HTTP_CORS_ALLOWED_ORIGINS, HostNames::allowedOrigin));
+                s.list(HTTP_CORS_ALLOWED_ORIGINS, HostNames::allowedOrigin),
+                HttpConfig.AccessLogFormat.valueOf(s.choice(LOG_ACCESS, "").toUpperCase(Locale.ROOT)));
         String keysFile = s.optionalText(AUTH_KEYS_FILE);
         AuthConfig auth = new AuthConfig(
                 keysFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keysFile)), s.flag(AUTH_ALLOW_ANONYMOUS));

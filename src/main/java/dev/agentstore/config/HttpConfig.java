@@ -21,6 +21,7 @@ import java.util.List;
  * @param allowedHosts the names a Host header may give, as configured (empty: the defaults, see
  *     docs/configuration.md)
  * @param corsAllowedOrigins the web origins allowed to call from a browser (empty: CORS off)
+ * @param accessLog {@code log.access}: a line per request on the logger {@code agentstore.access}, or none
  */
 public record HttpConfig(
         String host,
@@ -33,7 +34,15 @@ public record HttpConfig(
         long idleTimeoutS,
         int maxConnections,
         List<String> allowedHosts,
-        List<String> corsAllowedOrigins) {
+        List<String> corsAllowedOrigins,
+        AccessLogFormat accessLog) {
+
+    /** How the access log writes a request: not at all, as one line of fields, or as one JSON object. */
+    public enum AccessLogFormat {
+        OFF,
+        PLAIN,
+        JSON
+    }
 
     public HttpConfig {
         allowedHosts = List.copyOf(allowedHosts);

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Gate {
     private static final String CALLER = "agentstore.caller";
+    /** The key the request presented, when the registry knows it: let in or not. */
+    private static final String IDENTIFIED = "agentstore.key";
     /** The caller when the API is open: every scope. */
     private static final Object ANYONE = new Object();
 
@@ -59,6 +61,14 @@ final class Gate {
         return caller == ANYONE || (caller instanceof ApiKey key && key.has(scope));
     }
 
+    /**
+     * The name of the key that the gate found for the request, let in or refused for its scope or its rate (for
+     * the access log), or null: no key, an unknown one, or an open API.
+     */
+    static String keyName(RoutingContext ctx) {
+        return ctx.get(IDENTIFIED) instanceof ApiKey key ? key.name() : null;
+    }
+
     private void check(RoutingContext ctx, Scope scope, String route, String needs) {
         List<String> given = ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION);
         if (given.isEmpty()) {
@@ -92,6 +102,7 @@ final class Gate {
                     "the API key is not valid (unknown, or revoked); " + needs);
             return;
         }
+        ctx.put(IDENTIFIED, key);
         if (scope != null && !key.has(scope)) {
             refuse(
                     ctx,

@@ -41,6 +41,8 @@ public final class HttpVerticle extends VerticleBase {
     private Future<HttpServer> start(AllowedHosts hosts) {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
+        AccessLog access = new AccessLog(config.accessLog());
+        access.install(router);
         offload = new Offload(vertx);
         offload.install(context);
         BodyReader bodies =
@@ -85,10 +87,11 @@ public final class HttpVerticle extends VerticleBase {
                 })
                 .requestHandler(request -> {
                     Problems.secure(request.response());
+                    RequestIds.assign(request);
                     guard.request(request);
                     router.handle(request);
                 })
-                .invalidRequestHandler(Problems::invalidRequest)
+                .invalidRequestHandler(access::invalidRequest)
                 .listen()
                 .recover(err -> Future.failedFuture(new IllegalStateException(
                         "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
@@ -117,6 +120,10 @@ public final class HttpVerticle extends VerticleBase {
         new AgentRoutes(store).mount(api);
         new HealthRoutes(vertx, store).mount(api);
         new MetricsRoutes(vertx).mount(api);
+        new OpenApiRoutes().mount(api);
+        new StatsRoutes(vertx).mount(api);
+        new DashboardRoutes().mount(api);
+        new DocsRoutes().mount(api);
         new BackupRoutes(store).mount(api);
     }
 

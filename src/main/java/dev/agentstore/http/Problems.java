@@ -18,7 +18,9 @@ import java.util.logging.Logger;
 
 /**
  * The one place that maps failures to HTTP responses: application/problem+json (RFC 9457) with a
- * message safe for clients. A store failure keeps its code; a store that does not answer is a 503.
+ * message safe for clients and the request's id ({@code request_id}, as in its {@code X-Request-Id} header),
+ * which the access log and the store's log of a failure name too. A store failure keeps its code; a store
+ * that does not answer is a 503.
  */
 final class Problems {
     private static final Logger LOG = Logger.getLogger(Problems.class.getName());
@@ -63,13 +65,20 @@ final class Problems {
                 .put("title", HttpResponseStatus.valueOf(status).reasonPhrase())
                 .put("status", status)
                 .put("detail", detail)
-                .put("instance", request.path());
+                .put("instance", request.path())
+                .put("request_id", requestId(request));
         if (status == Failures.UNAVAILABLE) {
             response.putHeader("Retry-After", RETRY_AFTER_S);
         }
         return response.setStatusCode(status)
                 .putHeader("Content-Type", CONTENT_TYPE)
                 .end(body.encode());
+    }
+
+    /** The id the request was given ({@link RequestIds}); one made now if no path gave it one before. */
+    private static String requestId(HttpServerRequest request) {
+        String id = RequestIds.of(request.response());
+        return id != null ? id : RequestIds.assign(request);
     }
 
     /**
@@ -79,6 +88,7 @@ final class Problems {
      */
     static void invalidRequest(HttpServerRequest request) {
         secure(request.response());
+        RequestIds.assign(request);
         Throwable cause = request.decoderResult().cause();
         int status;
         String detail;
@@ -136,7 +146,8 @@ final class Problems {
         } else {
             LOG.log(
                     Level.SEVERE,
-                    "request " + ctx.request().method() + " " + ctx.request().path() + " failed",
+                    "request " + ctx.request().method() + " " + ctx.request().path() + " failed (request id "
+                            + requestId(ctx.request()) + ")",
                     err);
             send(ctx, Failures.INTERNAL, "internal error");
         }

@@ -110,7 +110,9 @@ public final class Metrics {
                 .with(new VertxOptions().setMetricsOptions(options))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        vertx.sharedData().<String, Holder>getLocalMap(MAP).put(KEY, new Holder(registry));
+        Stats stats = new Stats(registry);
+        stats.start(vertx);
+        vertx.sharedData().<String, Holder>getLocalMap(MAP).put(KEY, new Holder(registry, stats));
         return vertx;
     }
 
@@ -120,6 +122,13 @@ public final class Metrics {
         return Optional.ofNullable(h).map(Holder::registry);
     }
 
+    /** The live statistics of a Vert.x built by {@link #vertx}, sampled every second; empty for any other. */
+    public static Optional<Stats> stats(Vertx vertx) {
+        Holder h = vertx.sharedData().<String, Holder>getLocalMap(MAP).get(KEY);
+        return Optional.ofNullable(h).map(Holder::stats);
+    }
+
     /** A local map holds only immutable or Shareable values. */
-    private record Holder(PrometheusMeterRegistry registry) implements io.vertx.core.shareddata.Shareable {}
+    private record Holder(PrometheusMeterRegistry registry, Stats stats)
+            implements io.vertx.core.shareddata.Shareable {}
 }

@@ -135,7 +135,8 @@ class ConfigErrorsTest {
                             + " request_timeout_ms, shutdown_timeout_ms, max_inflight_body_bytes, header_timeout_ms, idle_timeout_s, max_connections, allowed_hosts, cors ("
                             + dir.resolve("config.yaml") + " line 2)",
                     m);
-            assertContains(refused("tracing:\n  port: 1\n"), "the sections are http, auth, limits, metrics, database");
+            assertContains(
+                    refused("tracing:\n  port: 1\n"), "the sections are http, auth, limits, metrics, log, database");
         }
 
         @Test

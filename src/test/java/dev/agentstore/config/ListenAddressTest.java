@@ -13,7 +13,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 @DisplayName("http.host must resolve, to an address of this machine")
 class ListenAddressTest {
     static HttpConfig host(String host) {
-        return new HttpConfig(host, 8080, 1 << 20, 65_000, 10_000, 1 << 20, 10_000, 60, 1000, List.of(), List.of());
+        return new HttpConfig(
+                host,
+                8080,
+                1 << 20,
+                65_000,
+                10_000,
+                1 << 20,
+                10_000,
+                60,
+                1000,
+                List.of(),
+                List.of(),
+                HttpConfig.AccessLogFormat.OFF);
     }
 
     @ParameterizedTest(name = "{0}")

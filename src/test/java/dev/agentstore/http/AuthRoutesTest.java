@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -260,7 +261,8 @@ class AuthRoutesTest {
     }
 
     @Test
-    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health open")
+    @DisplayName("the routes are those the API mounts, each with a scope: data GETs read, writes write, health,"
+            + " the OpenAPI document, /docs and the dashboard's files open, metrics, stats and /api/admin/ admin")
     void everyRouteHasItsAccess() {
         List<Route> all = routes().toList();
         assertEquals(
@@ -271,8 +273,11 @@ class AuthRoutesTest {
                 all.size());
         for (Route r : all) {
             Api.Access expected = r.name().startsWith("GET /api/health/")
+                            || r.name().startsWith("GET /openapi.")
+                            || r.name().startsWith("GET /dashboard")
+                            || r.name().startsWith("GET /docs")
                     ? Api.Access.OPEN
-                    : r.name().equals("GET /metrics") || r.name().contains(" /api/admin/")
+                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name()) || r.name().contains(" /api/admin/")
                             ? Api.Access.ADMIN
                             : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentstore.auth.Keys;
 import dev.agentstore.auth.KeysCommand;
 import dev.agentstore.support.ApiKeys;
+import dev.agentstore.support.Contract;
 import dev.agentstore.support.Eventually;
 import dev.agentstore.support.LogRecords;
 import dev.agentstore.support.ServerProcess;
@@ -74,12 +75,14 @@ class KeysReloadTest {
                 keys, ApiKeys.entry("a", "read,write,admin", A) + "\n" + ApiKeys.entry("b", "read", B) + "\n");
         // A fixed port: one HTTP verticle per core, as in production, all on the one registry.
         try (TestServer server = start(dir, keys, ServerProcess.freePort())) {
-            WebClient fresh = WebClient.create(
-                    server.vertx,
-                    new WebClientOptions()
-                            .setDefaultHost("127.0.0.1")
-                            .setDefaultPort(server.started.port())
-                            .setKeepAlive(false));
+            WebClient fresh = Contract.validate(
+                    WebClient.create(
+                            server.vertx,
+                            new WebClientOptions()
+                                    .setDefaultHost("127.0.0.1")
+                                    .setDefaultPort(server.started.port())
+                                    .setKeepAlive(false)),
+                    server.vertx);
             assertEquals(200, status(server, A));
             assertEquals(401, status(server, C));
 

@@ -44,10 +44,13 @@ public final class TestServer implements AutoCloseable {
         this.config = config;
         this.started = started;
         this.store = new StoreClient(vertx, 10_000);
-        this.http = WebClient.create(
-                vertx,
-                new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(started.port()),
-                new PoolOptions().setHttp1MaxSize(64));
+        // every answer a test receives through it is checked against the OpenAPI document
+        this.http = Contract.validate(
+                WebClient.create(
+                        vertx,
+                        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(started.port()),
+                        new PoolOptions().setHttp1MaxSize(64)),
+                vertx);
     }
 
     /**
@@ -103,6 +106,9 @@ public final class TestServer implements AutoCloseable {
         try {
             return f.toCompletionStage().toCompletableFuture().get(TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError ae) { // an answer the OpenAPI document does not describe
+                throw ae;
+            }
             throw e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
         } catch (Exception e) {
             throw new RuntimeException(e);

@@ -1,0 +1,159 @@
+package dev.agentstore.http;
+
+import dev.agentstore.config.HttpConfig.AccessLogFormat;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code log.access}: one INFO record per answered request on the logger {@value #LOGGER}, so that an operator can
+ * route it apart from the server's own log (docs/operations.md). A record names the method, the route's
+ * template ({@code /api/workflows/:id}, never the path with its ids: a log is no place for an agent's name, and
+ * a template groups what belongs together), {@value #UNMATCHED} for a request no route took (a 404, a 405, a
+ * malformed URI or request line), the status, the milliseconds from the request's head to its answer's end, the
+ * body bytes sent, the request id ({@link RequestIds}) and the name of the API key that the {@link Gate} let in,
+ * never the key. {@code plain} writes the fields in a fixed order, separated by spaces
+ * ({@code GET /api/workflows/:id 200 0.412 187 5f0c6a1e9b2d4873-1a reader}); {@code json} writes one object.
+ * A request whose connection closed before its answer ended is logged too, with {@code aborted} (and no status
+ * when no head was sent: {@value #UNMATCHED}, or null).
+ */
+final class AccessLog {
+    static final String LOGGER = "agentstore.access";
+    /** The route of a request that no route of the API took, and the key of a request without one. */
+    static final String UNMATCHED = "-";
+
+    private static final Logger LOG = Logger.getLogger(LOGGER);
+
+    private final AccessLogFormat format;
+
+    AccessLog(AccessLogFormat format) {
+        this.format = format;
+    }
+
+    /** Puts the log first on {@code router}, ahead of any route that may answer; with {@code off}, nothing. */
+    void install(Router router) {
+        if (format != AccessLogFormat.OFF) {
+            router.route().handler(this::start);
+        }
+    }
+
+    /** The server's invalid request handler: {@link Problems#invalidRequest}, logged. */
+    void invalidRequest(HttpServerRequest request) {
+        if (format != AccessLogFormat.OFF) {
+            long start = System.nanoTime();
+            request.response().endHandler(v -> write(request, start, null, null, false));
+        }
+        Problems.invalidRequest(request);
+    }
+
+    private void start(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(ended -> {
+            Route route = ctx.currentRoute();
+            write(ctx.request(), start, route == null ? null : route.getPath(), Gate.keyName(ctx), ended.failed());
+        });
+        ctx.next();
+    }
+
+    private void write(HttpServerRequest request, long startNanos, String route, String key, boolean aborted) {
+        if (!LOG.isLoggable(Level.INFO)) {
+            return;
+        }
+        HttpServerResponse response = request.response();
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        String method = method(request.method());
+        String template = route == null ? UNMATCHED : route;
+        String id = RequestIds.of(response);
+        long bytes = response.bytesWritten();
+        // a connection that closed before the answer's head was sent: there was no status
+        int status = response.headWritten() ? response.getStatusCode() : -1;
+        String line = format == AccessLogFormat.JSON
+                ? json(method, template, status, micros, bytes, id, key, aborted)
+                : plain(method, template, status, micros, bytes, id, key, aborted);
+        // the logger's name as the source: JUL would otherwise walk the stack to find the caller, for every line
+        LOG.logp(Level.INFO, LOGGER, null, line);
+    }
+
+    private static String plain(
+            String method, String route, int status, long micros, long bytes, String id, String key, boolean aborted) {
+        StringBuilder b =
+                new StringBuilder(96).append(method).append(' ').append(route).append(' ');
+        if (status < 0) {
+            b.append(UNMATCHED);
+        } else {
+            b.append(status);
+        }
+        millis(b.append(' '), micros)
+                .append(' ')
+                .append(bytes)
+                .append(' ')
+                .append(id == null ? UNMATCHED : id)
+                .append(' ')
+                .append(key == null ? UNMATCHED : key);
+        if (aborted) {
+            b.append(" aborted");
+        }
+        return b.toString();
+    }
+
+    /**
+     * Built by hand rather than through a JsonObject, which tripled the cost of a line (docs/PERFORMANCE.md): no
+     * value needs escaping. The method is an HTTP token, which has no quote and no backslash; the route is one of
+     * ours; the id is of {@link RequestIds}' characters, the key's name of the keys file's.
+     */
+    private static String json(
+            String method, String route, int status, long micros, long bytes, String id, String key, boolean aborted) {
+        StringBuilder b = new StringBuilder(192)
+                .append("{\"time\":\"")
+                .append(Instant.now())
+                .append("\",\"method\":\"")
+                .append(method)
+                .append("\",\"route\":\"")
+                .append(route)
+                .append("\",\"status\":");
+        if (status < 0) {
+            b.append("null");
+        } else {
+            b.append(status);
+        }
+        millis(b.append(",\"duration_ms\":"), micros)
+                .append(",\"bytes\":")
+                .append(bytes)
+                .append(",\"request_id\":");
+        quoted(b, id).append(",\"key\":");
+        quoted(b, key);
+        if (aborted) {
+            b.append(",\"aborted\":true");
+        }
+        return b.append('}').toString();
+    }
+
+    private static StringBuilder quoted(StringBuilder b, String text) {
+        return text == null ? b.append("null") : b.append('"').append(text).append('"');
+    }
+
+    /** Microseconds as milliseconds with three decimals. */
+    private static StringBuilder millis(StringBuilder b, long micros) {
+        b.append(micros / 1000).append('.');
+        long fraction = micros % 1000;
+        if (fraction < 100) {
+            b.append(fraction < 10 ? "00" : "0");
+        }
+        return b.append(fraction);
+    }
+
+    /**
+     * The method as a log may show it: a client may send any token as a method, as long as a request line allows,
+     * and Vert.x hands it on; past the usual length it is shown as {@code OTHER}.
+     */
+    private static String method(HttpMethod method) {
+        String name = method == null ? UNMATCHED : method.name();
+        return name.length() <= 16 ? name : "OTHER";
+    }
+}
