@@ -3,6 +3,7 @@
 #
 #   bench/run.sh            the operations below
 #   bench/run.sh backup     a backup under write load on a database of 1M workflows (BENCH_BACKUP_ROWS)
+#   bench/run.sh retention  a retention purge of 500k workflows under write load (BENCH_PURGE_ROWS)
 #
 # Builds target/agent-store.jar if it is missing or older than the sources, compiles bench/src into
 # target/bench-classes, installs wrk if missing, then, on fresh temp databases:
@@ -220,6 +221,62 @@ if [ "${1:-}" = backup ]; then
     echo
     echo "during / without: $RATIO (target >= 0.5); longest create during the backup: $MAX ms (target < 1000)"
     echo "backup: $IDLE_MS ms on the idle server, $LOAD_MS ms under the load; still running when the window ended: $([ "$STILL" = running ] && echo yes || echo "no ($STILL)")"
+    echo "raw outputs: $OUT"
+  } | tee "$OUT/summary.txt"
+  exit 0
+fi
+
+# --- scenario: a retention purge under write load (bench/run.sh retention) -------------------------
+# Issue 16's other figure: creates (their p99 above all) while retention purges BENCH_PURGE_ROWS (500,000) due
+# workflows with two history rows each, against creates without a purge. The table says whether the purge was
+# still running when the window ended.
+if [ "${1:-}" = retention ]; then
+  ROWS=${BENCH_PURGE_ROWS:-500000}
+  mkdir -p "$WORK/server"
+  DB=$WORK/server/workflow.db
+  SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$DB"
+    AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL AGENTSTORE_RETENTION_WORKFLOWS_DAYS=30
+    AGENTSTORE_RETENTION_INTERVAL_S=604800)
+  start_server() {
+    env "${AUTH_ENV[@]}" "${SERVER_ENV[@]}" java -Xmx256m -XX:+ExitOnOutOfMemoryError ${BENCH_SERVER_OPTS:-} \
+      -jar target/agent-store.jar >> "$OUT/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_http "http://127.0.0.1:$PORT/api/health/live"
+  }
+  log "retention scenario: the schema, then $ROWS finished workflows of 2020 (2 history rows each) put in the file"
+  start_server; kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+  java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
+  start_server
+  BASE=http://127.0.0.1:$PORT
+  admin() { curl -fsS "${ADMIN_HEADER[@]}" "$@"; }
+  log "warm-up: create ${WARMUP} s"
+  drive create "$WARMUP" "$BASE" warmup-create
+  log "create ${DURATION} s without a purge"
+  drive create "$DURATION" "$BASE" create-alone
+  log "create ${DURATION} s, a purge started just before"
+  admin -X POST "$BASE/api/admin/retention" > "$OUT/retention-start.json"
+  drive create "$DURATION" "$BASE" create-purge
+  STILL=$(admin "$BASE/api/admin/retention" | grep -c '"running":{' || true)
+  while admin "$BASE/api/admin/retention" | grep -q '"running":{'; do sleep 0.5; done
+  admin "$BASE/api/admin/retention" > "$OUT/retention-end.json"
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+  rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
+  ms() { awk -v v="$(field "$1" "$2")" 'BEGIN{printf "%.1f", v / 1000}'; }
+  {
+    cat "$OUT/machine.txt"
+    echo "database: $(cat "$OUT/fill.txt"), synchronous=FULL, retention.batch_rows default"
+    echo
+    echo "| creates | req/s | p50 ms | p99 ms | max ms | errors | probe ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for run in create-alone create-purge; do
+      f="$OUT/$run.txt"
+      errors=$(( $(field "$f" non2xx) + $(field "$f" connect) + $(field "$f" read) + $(field "$f" write) + $(field "$f" timeout) ))
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n" "$run" "$(rps "$f")" "$(ms "$f" p50_us)" "$(ms "$f" p99_us)" \
+        "$(ms "$f" max_us)" "$errors" "$(grep -o 'probe_ms=[0-9]*' "$f" | cut -d= -f2)"
+    done
+    echo
+    echo "p99 of creates during the purge: $(ms "$OUT/create-purge.txt" p99_us) ms (target < 50); purge still running when the window ended: $([ "$STILL" -gt 0 ] && echo yes || echo no)"
+    echo "the run: $(grep -o '"last_run":.*' "$OUT/retention-end.json" | head -c 600)"
     echo "raw outputs: $OUT"
   } | tee "$OUT/summary.txt"
   exit 0

@@ -29,9 +29,10 @@ public final class Fill {
                     + " completed_at) SELECT 'fill-' || i, 'fill', 'completed', '{\"x\":\"' || hex(randomblob("
                     + (bytes / 2) + ")) || '\"}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',"
                     + " '2026-01-01T00:00:00.000Z' FROM n");
-            s.execute("INSERT INTO workflow_history (workflow_id, status, step, created_at)"
-                    + " SELECT id, 'pending', NULL, created_at FROM workflow_states WHERE id LIKE 'fill-%'"
-                    + " UNION ALL SELECT id, 'completed', NULL, created_at FROM workflow_states WHERE id LIKE 'fill-%'");
+            s.execute(
+                    "INSERT INTO workflow_history (workflow_id, status, step, created_at)"
+                            + " SELECT id, 'pending', NULL, created_at FROM workflow_states WHERE id LIKE 'fill-%'"
+                            + " UNION ALL SELECT id, 'completed', NULL, created_at FROM workflow_states WHERE id LIKE 'fill-%'");
             c.commit();
             c.setAutoCommit(true);
             s.execute("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -71,7 +71,8 @@ final class RestoreCommand {
         List<String> restored = new ArrayList<>();
         try {
             JsonObject manifest = Restore.manifest(dir);
-            List<String> names = new ArrayList<>(manifest.getJsonObject("databases").fieldNames());
+            List<String> names =
+                    new ArrayList<>(manifest.getJsonObject("databases").fieldNames());
             if (only != null) {
                 names = List.of(only);
             }

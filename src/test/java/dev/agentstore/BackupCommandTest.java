@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code backup} command against a running server's files, its usage errors, and kill -9 of a server in the
  * middle of a backup: nothing is left under a backup's name, and the next start deletes the partial copy.
  */
-@DisplayName("backup command: against a running server; bad usage; kill -9 mid-backup leaves no file under a backup's name")
+@DisplayName(
+        "backup command: against a running server; bad usage; kill -9 mid-backup leaves no file under a backup's name")
 class BackupCommandTest {
     @TempDir
     Path home;
@@ -52,8 +53,10 @@ class BackupCommandTest {
 
     Path config() throws IOException {
         Path file = home.resolve("config.yaml");
-        Files.writeString(file, "database:\n  workflow: {path: " + home.resolve("workflow.db") + "}\n"
-                + "backup: {dir: " + home.resolve("backups") + "}\n");
+        Files.writeString(
+                file,
+                "database:\n  workflow: {path: " + home.resolve("workflow.db") + "}\n" + "backup: {dir: "
+                        + home.resolve("backups") + "}\n");
         return file;
     }
 
@@ -72,7 +75,9 @@ class BackupCommandTest {
         Path config = config();
         try (TestServer server = TestServer.start(home, Files.readString(config))) {
             for (int i = 0; i < 20; i++) {
-                json(201, server.send(HttpMethod.POST, "/api/workflows", new JsonObject().put("workflow_name", "w" + i)));
+                json(
+                        201,
+                        server.send(HttpMethod.POST, "/api/workflows", new JsonObject().put("workflow_name", "w" + i)));
             }
             Path to = home.resolve("elsewhere");
             Run run = backup("--config", config.toString(), "--to", to.toString());
@@ -80,13 +85,34 @@ class BackupCommandTest {
             assertTrue(run.out().startsWith("backup "), run.out());
             List<String> made = entries(to);
             assertEquals(1, made.size(), made.toString());
-            JsonObject manifest = new JsonObject(Files.readString(to.resolve(made.get(0)).resolve("manifest.json")));
+            JsonObject manifest =
+                    new JsonObject(Files.readString(to.resolve(made.get(0)).resolve("manifest.json")));
             assertEquals("command", manifest.getString("trigger"));
             JsonObject db = manifest.getJsonObject("databases").getJsonObject("workflow");
             assertEquals(20L, db.getJsonObject("rows").getLong("workflow_states"));
             assertEquals("ok", db.getString("integrity_check"));
             assertEquals(20, SqliteFiles.count(to.resolve(made.get(0)).resolve("workflow.db"), "workflow_states"));
         }
+    }
+
+    @Test
+    @DisplayName("of a Python implementation's file (rollback journal, version 1): the source stays byte for byte,"
+            + " the copy holds its rows")
+    void leavesAPythonFileAsItIs() throws Exception {
+        Path config = config();
+        Path db = home.resolve("workflow.db");
+        SqliteFiles.script(db, "/fixtures/python/v1_schema.sql");
+        SqliteFiles.script(db, "/fixtures/python/articles_and_alerts_rows.sql");
+        byte[] before = Files.readAllBytes(db);
+        Run run = backup("--config", config.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(db)), "the source is unchanged");
+        assertFalse(Files.exists(home.resolve("workflow.db-wal")), "not switched to WAL");
+        List<String> made = entries(home.resolve("backups"));
+        Path copy = home.resolve("backups").resolve(made.get(0)).resolve("workflow.db");
+        assertEquals(SqliteFiles.count(db, "articles"), SqliteFiles.count(copy, "articles"));
+        assertEquals(SqliteFiles.count(db, "alerts"), SqliteFiles.count(copy, "alerts"));
+        assertTrue(SqliteFiles.count(copy, "articles") > 0);
     }
 
     @Test
@@ -137,7 +163,7 @@ class BackupCommandTest {
             Eventually.await(
                     "the copy under way",
                     Duration.ofSeconds(60),
-                    () -> Files.exists(partialCopy) && Files.size(partialCopy) > 0);
+                    () -> partialCopy.toFile().length() > 0);
             p.process.destroyForcibly();
             p.awaitExit(30_000);
             List<String> left = entries(backups);

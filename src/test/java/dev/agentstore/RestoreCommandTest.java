@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code restore}: a backup round-trips every row of every table of both databases; a damaged backup, one of a
  * newer schema, and a database that a running server holds are refused with exit 1, changing nothing.
  */
-@DisplayName("restore: round-trips every row; refuses a damaged or newer backup and a database in use, changing nothing")
+@DisplayName(
+        "restore: round-trips every row; refuses a damaged or newer backup and a database in use, changing nothing")
 class RestoreCommandTest {
     @TempDir
     Path home;
@@ -92,7 +93,10 @@ class RestoreCommandTest {
                     while (rs.next()) {
                         StringBuilder row = new StringBuilder();
                         for (int i = 1; i <= md.getColumnCount(); i++) {
-                            row.append(md.getColumnName(i)).append('=').append(rs.getString(i)).append('|');
+                            row.append(md.getColumnName(i))
+                                    .append('=')
+                                    .append(rs.getString(i))
+                                    .append('|');
                         }
                         rows.add(row.toString());
                     }
@@ -105,18 +109,29 @@ class RestoreCommandTest {
 
     /** Rows in every table of both databases, through the API. */
     static String fill(TestServer server, String name) {
-        String id = json(201, server.send(HttpMethod.POST, "/api/workflows", new JsonObject()
-                        .put("workflow_name", name)
-                        .put("initial_data", new JsonObject().put("text", "é \u2028 \uD83D\uDE00"))))
+        String id = json(
+                        201,
+                        server.send(
+                                HttpMethod.POST,
+                                "/api/workflows",
+                                new JsonObject()
+                                        .put("workflow_name", name)
+                                        .put("initial_data", new JsonObject().put("text", "é \u2028 \uD83D\uDE00"))))
                 .getString("id");
         json(200, server.send(HttpMethod.PUT, "/api/workflows/" + id, new JsonObject().put("status", "running")));
-        json(201, server.send(HttpMethod.POST, "/api/articles", new JsonObject()
-                .put("id", name + "-article")
-                .put("url", "https://example.org/" + name)));
+        json(
+                201,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/articles",
+                        new JsonObject().put("id", name + "-article").put("url", "https://example.org/" + name)));
         json(201, server.send(HttpMethod.POST, "/api/alerts", new JsonObject().put("title", name)));
-        json(201, server.send(HttpMethod.POST, "/api/agents/" + name + "/versions", new JsonObject()
-                .put("version", "1")
-                .put("code", "print('" + name + "')")));
+        json(
+                201,
+                server.send(
+                        HttpMethod.POST,
+                        "/api/agents/" + name + "/versions",
+                        new JsonObject().put("version", "1").put("code", "print('" + name + "')")));
         return id;
     }
 
@@ -172,8 +187,15 @@ class RestoreCommandTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"flipped byte", "truncated", "truncated, checksum rewritten", "newer schema", "copy missing",
-        "no manifest"})
+    @ValueSource(
+            strings = {
+                "flipped byte",
+                "truncated",
+                "truncated, checksum rewritten",
+                "newer schema",
+                "copy missing",
+                "no manifest"
+            })
     @DisplayName("a damaged backup, or one of a newer schema, is refused with exit 1 and nothing changes")
     void refusesDamaged(String damage) throws Exception {
         String id;
@@ -211,7 +233,8 @@ class RestoreCommandTest {
             }
             case "newer schema" -> {
                 SqliteFiles.execute(
-                        copy, "INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 'x')");
+                        copy,
+                        "UPDATE schema_version SET version = 999 WHERE version = (SELECT max(version) FROM schema_version)");
                 rewriteChecksum(manifest, copy);
                 expected = "newer than this agent-store knows";
             }

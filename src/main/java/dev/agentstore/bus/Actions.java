@@ -24,6 +24,10 @@ public final class Actions {
     public static final String LIST_BACKUPS = "list-backups";
     /** One backup: body {@code {id}}. */
     public static final String GET_BACKUP = "get-backup";
+    /** Retention's settings, its run in progress and its last run (docs/event-bus.md). */
+    public static final String RETENTION = "retention";
+    /** Starts a retention run now, unless one runs; replies with the state at once. */
+    public static final String RUN_RETENTION = "run-retention";
 
     private Actions() {}
 }

@@ -165,6 +165,16 @@ public final class StoreClient {
         return request(Addresses.STORE, Actions.GET_BACKUP, new JsonObject().put("id", id));
     }
 
+    /** Retention: {@code {enabled, database, days, interval_s, batch_rows, running, last_run}}. */
+    public Future<JsonObject> retention() {
+        return request(Addresses.STORE, Actions.RETENTION, new JsonObject());
+    }
+
+    /** Starts a retention run now (or finds the one running): replies with the state at once. */
+    public Future<JsonObject> runRetention() {
+        return request(Addresses.STORE, Actions.RUN_RETENTION, new JsonObject());
+    }
+
     /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */
     public Future<JsonObject> request(String address, String action, JsonObject body) {
         DeliveryOptions options =

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param metricsEnabled {@code metrics.enabled}: a Vert.x built by {@code AgentStore.vertx} has meters, and
  *     {@code GET /metrics} serves them
  * @param backup where backups go, and the schedule
+ * @param retention how long rows are kept
  */
 public record AppConfig(
         HttpConfig http,
@@ -21,7 +22,8 @@ public record AppConfig(
         Optional<DatabaseConfig> agentVersions,
         LimitsConfig limits,
         boolean metricsEnabled,
-        BackupConfig backup) {
+        BackupConfig backup,
+        RetentionConfig retention) {
 
     public List<DatabaseConfig> databases() {
         return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));

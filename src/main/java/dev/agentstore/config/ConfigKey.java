@@ -154,6 +154,37 @@ public enum ConfigKey {
             "backups",
             "the scheduled backups kept; after each one, the oldest beyond this are deleted (backups asked"
                     + " for are never deleted by the server)"),
+    RETENTION_WORKFLOWS_DAYS(
+            Section.RETENTION,
+            "workflows_days",
+            KeyType.integer(0, 0, 36_500),
+            "days",
+            "workflows in a final status (completed, failed, cancelled) finished longer ago than this are deleted,"
+                    + " with their history; 0: kept forever"),
+    RETENTION_ARTICLES_DAYS(
+            Section.RETENTION,
+            "articles_days",
+            KeyType.integer(0, 0, 36_500),
+            "days",
+            "articles created longer ago than this are deleted; 0: kept forever"),
+    RETENTION_ALERTS_DAYS(
+            Section.RETENTION,
+            "alerts_days",
+            KeyType.integer(0, 0, 36_500),
+            "days",
+            "alerts created longer ago than this are deleted; 0: kept forever"),
+    RETENTION_INTERVAL_S(
+            Section.RETENTION,
+            "interval_s",
+            KeyType.integer(3600, 1, 604_800),
+            "s",
+            "how often the purge runs, when any of the days above is set"),
+    RETENTION_BATCH_ROWS(
+            Section.RETENTION,
+            "batch_rows",
+            KeyType.integer(500, 1, 10_000),
+            "rows",
+            "rows one purge step deletes, in one write request among the others: what a purge adds to a commit"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,
@@ -231,6 +262,7 @@ public enum ConfigKey {
         METRICS,
         LOG,
         BACKUP,
+        RETENTION,
         DATABASE;
 
         public String prefix(String database) {
@@ -277,12 +309,12 @@ public enum ConfigKey {
     }
 
     /**
-     * The section paths: http, http.cors, auth, limits, metrics, log, backup, database, database.workflow,
+     * The section paths: http, http.cors, auth, limits, metrics, log, backup, retention, database, database.workflow,
      * database.agent_versions.
      */
     static List<String> sections() {
-        List<String> sections =
-                new ArrayList<>(List.of("http", "http.cors", "auth", "limits", "metrics", "log", "backup", "database"));
+        List<String> sections = new ArrayList<>(
+                List.of("http", "http.cors", "auth", "limits", "metrics", "log", "backup", "retention", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

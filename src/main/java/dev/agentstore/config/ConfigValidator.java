@@ -28,6 +28,11 @@ import static dev.agentstore.config.ConfigKey.POOL_RECYCLE;
 import static dev.agentstore.config.ConfigKey.POOL_SIZE;
 import static dev.agentstore.config.ConfigKey.POOL_TIMEOUT;
 import static dev.agentstore.config.ConfigKey.READER_QUEUE_CAPACITY;
+import static dev.agentstore.config.ConfigKey.RETENTION_ALERTS_DAYS;
+import static dev.agentstore.config.ConfigKey.RETENTION_ARTICLES_DAYS;
+import static dev.agentstore.config.ConfigKey.RETENTION_BATCH_ROWS;
+import static dev.agentstore.config.ConfigKey.RETENTION_INTERVAL_S;
+import static dev.agentstore.config.ConfigKey.RETENTION_WORKFLOWS_DAYS;
 import static dev.agentstore.config.ConfigKey.SYNCHRONOUS;
 import static dev.agentstore.config.ConfigKey.WRITER_BATCH_MAX;
 import static dev.agentstore.config.ConfigKey.WRITER_QUEUE_CAPACITY;
@@ -79,7 +84,13 @@ final class ConfigValidator {
                 agentVersions,
                 limits,
                 s.flag(METRICS_ENABLED),
-                new BackupConfig(Path.of(s.text(BACKUP_DIR)), s.integer(BACKUP_INTERVAL_S), s.integer(BACKUP_KEEP)));
+                new BackupConfig(Path.of(s.text(BACKUP_DIR)), s.integer(BACKUP_INTERVAL_S), s.integer(BACKUP_KEEP)),
+                new RetentionConfig(
+                        s.integer(RETENTION_WORKFLOWS_DAYS),
+                        s.integer(RETENTION_ARTICLES_DAYS),
+                        s.integer(RETENTION_ALERTS_DAYS),
+                        s.integer(RETENTION_INTERVAL_S),
+                        s.integer(RETENTION_BATCH_ROWS)));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

@@ -28,7 +28,8 @@ final class Settings {
         for (Map.Entry<String, ?> top : root.entrySet()) {
             String name = top.getKey();
             switch (name) {
-                case "http", "auth", "limits", "metrics", "log", "backup" -> s.section(name, top.getValue(), origins);
+                case "http", "auth", "limits", "metrics", "log", "backup", "retention" ->
+                    s.section(name, top.getValue(), origins);
                 case "database" -> {
                     for (Map.Entry<String, ?> db :
                             mapping(name, top.getValue(), origins).entrySet()) {

@@ -125,6 +125,7 @@ public final class HttpVerticle extends VerticleBase {
         new DashboardRoutes().mount(api);
         new DocsRoutes().mount(api);
         new BackupRoutes(store).mount(api);
+        new RetentionRoutes(store).mount(api);
     }
 
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */

@@ -131,7 +131,8 @@ public final class Backup {
 
     /** Copies one database into {@code target}, checks the copy and describes it. */
     private JsonObject copy(Source source, Path target) throws SQLException, IOException {
-        try (Connection c = Sqlite.openExisting(source.file(), "FULL", BUSY_TIMEOUT_MS);
+        // as is: a backup never changes its source, not even a Python file's journal mode
+        try (Connection c = Sqlite.openExistingAsIs(source.file(), "FULL", BUSY_TIMEOUT_MS);
                 PreparedStatement vacuum = c.prepareStatement("VACUUM INTO ?")) {
             vacuum.setString(1, target.toString());
             run(vacuum);

@@ -26,7 +26,12 @@ final class BusTimers {
             Actions.LIST_VERSIONS,
             Actions.SET_ACTIVE,
             Actions.HEALTH,
-            Actions.STATS);
+            Actions.STATS,
+            Actions.BACKUP,
+            Actions.LIST_BACKUPS,
+            Actions.GET_BACKUP,
+            Actions.RETENTION,
+            Actions.RUN_RETENTION);
 
     /** The timer of an answered request, and of a failed one. */
     record Pair(Timer ok, Timer failed) {}

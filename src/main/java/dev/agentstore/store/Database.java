@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.logging.Logger;
 
 /**
@@ -66,6 +68,23 @@ public final class Database implements AutoCloseable {
         return new Database(config, file, reads, writer);
     }
 
+    /**
+     * A new file gets {@code auto_vacuum = INCREMENTAL}, which SQLite takes only before the first table: the pages
+     * that retention frees can then be given back to the file system in small steps ({@link Retention}). A file
+     * that has tables keeps its mode (a Python file: none; docs/operations.md says how to change it offline).
+     */
+    private static void incrementalVacuumIfNew(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            boolean empty;
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                empty = rs.next() && rs.getLong(1) == 0;
+            }
+            if (empty) {
+                s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
+        }
+    }
+
     private static void migrate(DatabaseConfig config, Path path) throws MigrationException {
         try {
             Files.createDirectories(path.getParent());
@@ -74,6 +93,7 @@ public final class Database implements AutoCloseable {
         }
         Migrations migrations = Migrations.classpath();
         try (Connection c = Sqlite.openAsIs(path, config.synchronous(), MIGRATION_BUSY_TIMEOUT_MS)) {
+            incrementalVacuumIfNew(c);
             migrations.up(c, migrations.latest(), line -> LOG.info("database " + config.name() + ": " + line));
             Sqlite.useWal(c, MIGRATION_BUSY_TIMEOUT_MS);
         } catch (MigrationException | SQLException e) {

@@ -92,8 +92,9 @@ public final class Restore {
             }
             JsonObject checked = Backup.check(database, copy);
             if (!checked.getJsonObject("rows").equals(entry.getJsonObject("rows"))) {
-                throw new RestoreException(copy + " holds rows " + checked.getJsonObject("rows").encode()
-                        + ", the manifest says " + entry.getJsonObject("rows").encode());
+                throw new RestoreException(
+                        copy + " holds rows " + checked.getJsonObject("rows").encode() + ", the manifest says "
+                                + entry.getJsonObject("rows").encode());
             }
             int version = checked.getInteger("schema_version");
             int latest = Migrations.classpath().latest();
@@ -112,8 +113,7 @@ public final class Restore {
      * moves {@code target} and its -wal and -shm aside (to {@code NAME.before-restore-TIME}), copies the
      * backup to {@code NAME.restoring}, fsyncs it and renames it to {@code target}.
      */
-    public static Restored swap(String database, Path copy, Path target, JsonObject described)
-            throws RestoreException {
+    public static Restored swap(String database, Path copy, Path target, JsonObject described) throws RestoreException {
         Path dir = target.toAbsolutePath().getParent();
         Path shm = Path.of(target + "-shm");
         Path wal = Path.of(target + "-wal");
@@ -124,8 +124,8 @@ public final class Restore {
         }
         // Opening -shm creates it when missing: then it is ours, empty, and deleted when done.
         boolean shmExisted = Files.exists(shm);
-        try (FileChannel channel = FileChannel.open(shm, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+        try (FileChannel channel = FileChannel.open(
+                        shm, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 FileLock lock = channel.tryLock(SHM_DMS_BYTE, 1, false)) {
             if (lock == null) {
                 throw new RestoreException("database " + database + " (" + target + ") is open in another"
@@ -160,8 +160,10 @@ public final class Restore {
             }
             throw e;
         } catch (IOException e) {
-            throw new RestoreException("restoring " + database + " to " + target + " failed: " + e.getMessage()
-                    + "; the files moved aside end in .before-restore-*", e);
+            throw new RestoreException(
+                    "restoring " + database + " to " + target + " failed: " + e.getMessage()
+                            + "; the files moved aside end in .before-restore-*",
+                    e);
         }
     }
 

@@ -60,6 +60,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Executes {@code sql} {@code times} times on a statement of its own, closed after: for a pragma that does one
+     * step of its work each time the driver steps it ({@code incremental_vacuum}, whose result has no columns, so
+     * that the driver steps it once and would leave it in progress, which COMMIT refuses).
+     */
+    public void repeat(String sql, long times) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (long i = 0; i < times; i++) {
+                ps.execute();
+            }
+        }
+    }
+
     /** Runs a statement that takes no parameters and returns no rows (BEGIN, COMMIT, SAVEPOINT...). */
     public void execute(String sql) throws SQLException {
         prepare(sql).execute();

@@ -68,6 +68,13 @@ public final class Sqlite {
         return new JDBC().connect(url(file), existingFileProperties(synchronous, busyTimeoutMs));
     }
 
+    /** As {@link #openAsIs}, to a file that must exist: a backup's source (a backup never changes it). */
+    public static Connection openExistingAsIs(Path file, String synchronous, int busyTimeoutMs) throws SQLException {
+        SQLiteConfig config = config(synchronous, busyTimeoutMs, false);
+        config.resetOpenMode(SQLiteOpenMode.CREATE);
+        return new JDBC().connect(url(file), config.toProperties());
+    }
+
     /**
      * One connection that leaves the file's journal mode as it is, for migrations and the command line.
      * Switching a rollback-journal file to WAL rewrites its header, so the schema version is checked on

@@ -46,6 +46,7 @@ public final class StoreVerticle extends VerticleBase {
     private AgentRepository agents;
     private StoreHealth health;
     private Backups backups;
+    private Retention retention;
     /** Null without metrics. */
     private BusTimers timers;
 
@@ -81,6 +82,9 @@ public final class StoreVerticle extends VerticleBase {
         backups = new Backups(
                 vertx, config.backup(), databases, Metrics.registry(vertx).orElse(null));
         backups.start();
+        retention = new Retention(
+                vertx, config.retention(), workflowDb, Metrics.registry(vertx).orElse(null));
+        retention.start();
         LocalJsonCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
@@ -99,6 +103,9 @@ public final class StoreVerticle extends VerticleBase {
     private List<String> closeDatabases() {
         if (health != null) {
             health.close();
+        }
+        if (retention != null) {
+            retention.close();
         }
         if (backups != null) {
             backups.close(); // before the databases: a copy's read transaction would hold off their checkpoint
@@ -199,6 +206,14 @@ public final class StoreVerticle extends VerticleBase {
                 }
                 case Actions.LIST_BACKUPS -> reply.ok(backups.list());
                 case Actions.GET_BACKUP -> reply.ok(backups.get(Fields.requiredText(body, "id", 64)));
+                case Actions.RETENTION -> {
+                    Fields.onlyKnown(body, java.util.Set.of());
+                    reply.ok(retention.status());
+                }
+                case Actions.RUN_RETENTION -> {
+                    Fields.onlyKnown(body, java.util.Set.of());
+                    reply.ok(retention.begin("api"));
+                }
                 default -> unknownAction(action, reply);
             }
         });

@@ -18,4 +18,9 @@ public final class Timestamps {
     public static String now() {
         return FORMAT.format(Instant.now());
     }
+
+    /** {@code time} as new rows store it. */
+    public static String format(Instant time) {
+        return FORMAT.format(time);
+    }
 }

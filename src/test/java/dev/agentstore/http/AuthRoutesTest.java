@@ -277,7 +277,8 @@ class AuthRoutesTest {
                             || r.name().startsWith("GET /dashboard")
                             || r.name().startsWith("GET /docs")
                     ? Api.Access.OPEN
-                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name()) || r.name().contains(" /api/admin/")
+                    : Set.of("GET /metrics", "GET /api/stats").contains(r.name())
+                                    || r.name().contains(" /api/admin/")
                             ? Api.Access.ADMIN
                             : r.mounted().method() == HttpMethod.GET ? Api.Access.READ : Api.Access.WRITE;
             assertEquals(expected, r.mounted().access(), r.name());

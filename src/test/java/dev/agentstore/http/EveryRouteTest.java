@@ -121,7 +121,9 @@ class EveryRouteTest {
                 new Call(HttpMethod.GET, "/docs/:file", "/docs/docs.js", null, NONE),
                 new Call(HttpMethod.POST, "/api/admin/backups", "/api/admin/backups", "{}", NONE),
                 new Call(HttpMethod.GET, "/api/admin/backups", "/api/admin/backups", null, NONE),
-                new Call(HttpMethod.GET, "/api/admin/backups/:id", "/api/admin/backups/BACKUP", null, NONE));
+                new Call(HttpMethod.GET, "/api/admin/backups/:id", "/api/admin/backups/BACKUP", null, NONE),
+                new Call(HttpMethod.GET, "/api/admin/retention", "/api/admin/retention", null, NONE),
+                new Call(HttpMethod.POST, "/api/admin/retention", "/api/admin/retention", "{}", NONE));
     }
 
     static String workflow;
