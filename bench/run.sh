@@ -157,6 +157,14 @@ trivial_ceiling() {
 }
 creates_per_s() { grep -o 'creates_per_s=[0-9]*' "$1" | cut -d= -f2; }
 
+# The one launch of the server (ShippedLaunchTest checks its options): environment SERVER_ENV, extra JVM
+# options SERVER_JVM, output appended to $OUT/server.log.
+start_server() {
+  env "${AUTH_ENV[@]}" "${SERVER_ENV[@]}" java -Xmx256m -XX:+ExitOnOutOfMemoryError ${SERVER_JVM:-} ${BENCH_SERVER_OPTS:-} -jar target/agent-store.jar >> "$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_http "http://127.0.0.1:$PORT/api/health/live"
+}
+
 # --- scenario: a backup under write load (bench/run.sh backup) ------------------------------------
 # Issue 16's figure: on a database of BENCH_BACKUP_ROWS (1,000,000) finished workflows, creates per second while
 # a backup runs against creates without one, and the longest a create waited. A first backup on the idle server
@@ -168,12 +176,6 @@ if [ "${1:-}" = backup ]; then
   DB=$WORK/server/workflow.db
   SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$DB"
     AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL AGENTSTORE_BACKUP_DIR="$WORK/backups")
-  start_server() {
-    env "${AUTH_ENV[@]}" "${SERVER_ENV[@]}" java -Xmx256m -XX:+ExitOnOutOfMemoryError ${BENCH_SERVER_OPTS:-} \
-      -jar target/agent-store.jar >> "$OUT/server.log" 2>&1 &
-    SERVER_PID=$!
-    wait_http "http://127.0.0.1:$PORT/api/health/live"
-  }
   log "backup scenario: the schema, then $ROWS finished workflows (2 history rows each) put in the file"
   start_server; kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
   java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
@@ -237,12 +239,6 @@ if [ "${1:-}" = retention ]; then
   SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$DB"
     AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL AGENTSTORE_RETENTION_WORKFLOWS_DAYS=30
     AGENTSTORE_RETENTION_INTERVAL_S=604800)
-  start_server() {
-    env "${AUTH_ENV[@]}" "${SERVER_ENV[@]}" java -Xmx256m -XX:+ExitOnOutOfMemoryError ${BENCH_SERVER_OPTS:-} \
-      -jar target/agent-store.jar >> "$OUT/server.log" 2>&1 &
-    SERVER_PID=$!
-    wait_http "http://127.0.0.1:$PORT/api/health/live"
-  }
   log "retention scenario: the schema, then $ROWS finished workflows of 2020 (2 history rows each) put in the file"
   start_server; kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
   java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
@@ -290,13 +286,10 @@ trivial_ceiling trivial-start
 
 mkdir -p "$WORK/server"
 log "starting the server (synchronous=FULL, -Xmx256m) on a fresh database"
-env "${AUTH_ENV[@]}" \
-AGENTSTORE_HTTP_PORT=$PORT \
-AGENTSTORE_DATABASE_WORKFLOW_PATH=$WORK/server/workflow.db \
-AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL \
-  java -Xmx256m -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$OUT/server-gc.log" ${BENCH_SERVER_OPTS:-} -jar target/agent-store.jar > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-wait_http "http://127.0.0.1:$PORT/api/health/live"
+SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$WORK/server/workflow.db"
+  AGENTSTORE_DATABASE_WORKFLOW_SYNCHRONOUS=FULL)
+SERVER_JVM="-Xlog:gc:file=$OUT/server-gc.log"
+start_server
 BASE=http://127.0.0.1:$PORT
 
 log "setup: 1000 workflows to read (5 history rows each), 1000 to update"

@@ -33,6 +33,8 @@ import java.util.logging.Logger;
  */
 final class Backups {
     private static final Logger LOG = Logger.getLogger(Backups.class.getName());
+    private static final java.util.regex.Pattern BACKUP_ID =
+            java.util.regex.Pattern.compile("[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z");
     /** How long the server's stop waits for a cancelled backup to let go of its connection. */
     private static final long STOP_WAIT_MS = 30_000;
 
@@ -284,8 +286,14 @@ final class Backups {
         if (lastFailure != null && lastFailure.getString("id").equals(id)) {
             return lastFailure.copy();
         }
+        // only a backup's name (its time) names a directory: no path, no NUL, nothing the file system refuses
+        if (!BACKUP_ID.matcher(id).matches()) {
+            throw new StoreException(
+                    Failures.NOT_FOUND,
+                    "no backup '" + id + "'; a backup's id is its time, as" + " 20261203T112233.456Z");
+        }
         Path manifest = config.dir().resolve(id).resolve(Backup.MANIFEST);
-        if (id.startsWith(".") || id.contains("/") || !Files.isRegularFile(manifest)) {
+        if (!Files.isRegularFile(manifest)) {
             throw new StoreException(Failures.NOT_FOUND, "no backup '" + id + "'");
         }
         try {
@@ -313,6 +321,8 @@ final class Backups {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        meters.forEach(registry::remove);
+        if (registry != null) {
+            meters.forEach(registry::remove);
+        }
     }
 }

@@ -136,7 +136,8 @@ class ConfigErrorsTest {
                             + dir.resolve("config.yaml") + " line 2)",
                     m);
             assertContains(
-                    refused("tracing:\n  port: 1\n"), "the sections are http, auth, limits, metrics, log, database");
+                    refused("tracing:\n  port: 1\n"),
+                    "the sections are http, auth, limits, metrics, log, backup, retention, database");
         }
 
         @Test

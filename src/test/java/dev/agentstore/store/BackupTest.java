@@ -222,8 +222,13 @@ class BackupTest {
             assertEquals("no database 'nope'; the databases are workflow, agent_versions", detail);
             assertTrue(problem(400, server.send(HttpMethod.POST, "/api/admin/backups", new JsonObject().put("x", 1)))
                     .startsWith("unknown field 'x'"));
-            assertEquals("no backup 'nope'", problem(404, server.get("/api/admin/backups/nope")));
-            assertEquals("no backup '.x'", problem(404, server.get("/api/admin/backups/.x")));
+            assertTrue(problem(404, server.get("/api/admin/backups/nope")).startsWith("no backup 'nope'"));
+            assertTrue(problem(404, server.get("/api/admin/backups/.x")).startsWith("no backup '.x'"));
+            // what the file system would refuse (a NUL) is no backup either, not a 500
+            assertEquals(404, server.get("/api/admin/backups/%00").statusCode());
+            assertEquals(
+                    "no backup '20200101T000000.000Z'",
+                    problem(404, server.get("/api/admin/backups/20200101T000000.000Z")));
             assertEquals(before, entries(backupDir(server)));
         }
     }
