@@ -1,12 +1,22 @@
 package dev.agentstore;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.Charset;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.logging.ConsoleHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -42,12 +52,117 @@ public final class Logging {
             root.removeHandler(old);
             old.close();
         }
-        Handler handler = new ConsoleHandler(); // System.err, as JUL's default handler
+        Handler handler = new Stderr(); // System.err, as JUL's default handler, off the caller's thread
         handler.setFormatter(formatter());
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         return true;
+    }
+
+    /**
+     * stderr, written by a thread of its own: a record is formatted where it is logged and queued, and the writer
+     * thread writes what has queued in one go and flushes when the queue is empty. JUL's ConsoleHandler writes and
+     * flushes every record under one lock, on the logging thread: with the access log that is an event loop,
+     * once a request, and it cost get 18 % of its throughput (docs/PERFORMANCE.md). At most {@value #CAPACITY}
+     * lines wait; past that an INFO line is dropped and counted (the count is written with the next line), a
+     * WARNING or SEVERE one waits for room. {@link #close} (JUL's own shutdown hook calls it) writes what waits.
+     */
+    static final class Stderr extends Handler {
+        static final int CAPACITY = 65_536;
+        private static final String STOP = new String("stop");
+
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
+        private final AtomicLong dropped = new AtomicLong();
+        private final Writer out;
+        private final Thread writer;
+        private volatile boolean closed;
+
+        Stderr() {
+            out = new BufferedWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), 1 << 16);
+            writer = new Thread(this::drain, "agentstore-log-writer");
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (closed || !isLoggable(record)) {
+                return;
+            }
+            String line;
+            try {
+                line = getFormatter().format(record);
+            } catch (RuntimeException e) {
+                reportError(null, e, java.util.logging.ErrorManager.FORMAT_FAILURE);
+                return;
+            }
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                try {
+                    queue.put(line);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (!queue.offer(line)) {
+                dropped.incrementAndGet();
+            }
+        }
+
+        private void drain() {
+            List<String> batch = new ArrayList<>();
+            try {
+                while (true) {
+                    String first = queue.take();
+                    batch.add(first);
+                    queue.drainTo(batch);
+                    boolean stop = false;
+                    long lost = dropped.getAndSet(0);
+                    if (lost > 0) {
+                        out.write("(" + lost + " log lines dropped: more than " + CAPACITY + " waited)"
+                                + System.lineSeparator());
+                    }
+                    for (String line : batch) {
+                        if (line == STOP) {
+                            stop = true;
+                        } else {
+                            out.write(line);
+                        }
+                    }
+                    batch.clear();
+                    if (queue.isEmpty() || stop) {
+                        out.flush();
+                    }
+                    if (stop) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // stderr is gone, or the JVM is ending: nothing left to write to
+            }
+        }
+
+        /** Waits until what was queued before is written. */
+        @Override
+        public void flush() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!queue.isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                queue.put(STOP);
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The one-line format, for a handler of the embedding application's own. */

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -103,6 +104,10 @@ public final class Metrics {
                 .setRegistryName(name)
                 .setLabels(LABELS)
                 .setJvmMetricsEnabled(true)
+                // The store's own timers (agentstore_bus_request_seconds) give each event-bus request's
+                // latency by address and action; Vert.x's per-message counters, several a message, cost gets
+                // more than all of that was worth (docs/PERFORMANCE.md).
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 // Not publishQuantiles: it gives every distribution buckets, the byte counts too (thousands of
                 // series); LATENCY_HISTOGRAM gives them to the response time alone.
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
