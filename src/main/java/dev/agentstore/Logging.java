@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -72,14 +73,22 @@ public final class Logging {
         static final int CAPACITY = 65_536;
         private static final String STOP = new String("stop");
 
-        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
+        private final BlockingQueue<String> queue;
         private final AtomicLong dropped = new AtomicLong();
+        private final int capacity;
         private final Writer out;
         private final Thread writer;
         private volatile boolean closed;
 
         Stderr() {
-            out = new BufferedWriter(new OutputStreamWriter(System.err, Charset.defaultCharset()), 1 << 16);
+            this(System.err, CAPACITY);
+        }
+
+        /** For the tests: another stream, another capacity. */
+        Stderr(java.io.OutputStream stream, int capacity) {
+            this.capacity = capacity;
+            queue = new ArrayBlockingQueue<>(capacity);
+            out = new BufferedWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), 1 << 16);
             writer = new Thread(this::drain, "agentstore-log-writer");
             writer.setDaemon(true);
             writer.start();
@@ -118,7 +127,7 @@ public final class Logging {
                     boolean stop = false;
                     long lost = dropped.getAndSet(0);
                     if (lost > 0) {
-                        out.write("(" + lost + " log lines dropped: more than " + CAPACITY + " waited)"
+                        out.write("(" + lost + " log lines dropped: more than " + capacity + " waited)"
                                 + System.lineSeparator());
                     }
                     for (String line : batch) {
@@ -146,7 +155,7 @@ public final class Logging {
         public void flush() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!queue.isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(200_000);
             }
         }
 
