@@ -182,7 +182,7 @@ public enum ConfigKey {
     RETENTION_BATCH_ROWS(
             Section.RETENTION,
             "batch_rows",
-            KeyType.integer(500, 1, 10_000),
+            KeyType.integer(100, 1, 10_000),
             "rows",
             "rows one purge step deletes, in one write request among the others: what a purge adds to a commit"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
