@@ -6,7 +6,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * The static files of /dashboard and /docs: read from this jar once (webjars for the libraries, no CDN, nothing
@@ -49,6 +51,25 @@ final class Assets {
             throw new IllegalStateException("the jar lacks " + resource + ", a file the server's pages need");
         }
         return in;
+    }
+
+    /**
+     * Mounts a page at {@code path} and its files at {@code path/:file}, open, each under {@code csp}; a file it
+     * does not have is a 404 that lists those it has.
+     */
+    static void mount(Api api, String path, Asset page, Map<String, Asset> files, String csp) {
+        Api open = api.open();
+        open.get(path, Query.NONE, ctx -> send(ctx, page, csp));
+        String names = String.join(", ", new TreeSet<>(files.keySet()));
+        open.get(path + "/:file", Query.NONE, ctx -> {
+            String name = ctx.pathParam("file");
+            Asset asset = files.get(name);
+            if (asset == null) {
+                Problems.send(ctx, 404, "no file " + name + " in " + path + "; it has " + names);
+            } else {
+                send(ctx, asset, csp);
+            }
+        });
     }
 
     static void send(RoutingContext ctx, Asset asset, String csp) {

@@ -1,7 +1,6 @@
 package dev.agentstore.http;
 
 import dev.agentstore.http.Assets.Asset;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /**
@@ -35,22 +34,6 @@ final class DashboardRoutes {
     }
 
     void mount(Api api) {
-        Api open = api.open();
-        open.get("/dashboard", Query.NONE, ctx -> Assets.send(ctx, Files.PAGE, CSP));
-        open.get("/dashboard/:file", Query.NONE, this::file);
-    }
-
-    private void file(RoutingContext ctx) {
-        String name = ctx.pathParam("file");
-        Asset asset = Files.ALL.get(name);
-        if (asset == null) {
-            Problems.send(ctx, 404, "no file " + name + " in /dashboard; it has " + String.join(", ", names()));
-            return;
-        }
-        Assets.send(ctx, asset, CSP);
-    }
-
-    private static Iterable<String> names() {
-        return Files.ALL.keySet().stream().sorted().toList();
+        Assets.mount(api, "/dashboard", Files.PAGE, Files.ALL, CSP);
     }
 }

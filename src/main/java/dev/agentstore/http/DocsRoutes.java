@@ -1,7 +1,6 @@
 package dev.agentstore.http;
 
 import dev.agentstore.http.Assets.Asset;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /**
@@ -32,23 +31,6 @@ final class DocsRoutes {
     }
 
     void mount(Api api) {
-        Api open = api.open();
-        open.get("/docs", Query.NONE, ctx -> Assets.send(ctx, Files.PAGE, CSP));
-        open.get("/docs/:file", Query.NONE, this::file);
-    }
-
-    private void file(RoutingContext ctx) {
-        String name = ctx.pathParam("file");
-        Asset asset = Files.ALL.get(name);
-        if (asset == null) {
-            Problems.send(
-                    ctx,
-                    404,
-                    "no file " + name + " in /docs; it has "
-                            + String.join(
-                                    ", ", Files.ALL.keySet().stream().sorted().toList()));
-            return;
-        }
-        Assets.send(ctx, asset, CSP);
+        Assets.mount(api, "/docs", Files.PAGE, Files.ALL, CSP);
     }
 }

@@ -231,7 +231,8 @@ public final class Backup {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    /** Renames {@code from} to {@code to} atomically, or fails: never a copy that a crash could leave half done. */
+    static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

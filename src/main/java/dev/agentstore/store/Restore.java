@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -136,18 +135,18 @@ public final class Restore {
             for (Path p : List.of(target, wal)) {
                 if (Files.exists(p)) {
                     Path moved = Path.of(p + suffix);
-                    move(p, moved);
+                    Backup.move(p, moved);
                     aside.add(moved);
                 }
             }
             Path restoring = Path.of(target + ".restoring");
             Files.copy(copy, restoring, StandardCopyOption.REPLACE_EXISTING);
             Backup.fsync(restoring);
-            move(restoring, target);
+            Backup.move(restoring, target);
             // the old WAL index, of the old file: aside too (the lock goes with it), the server makes a new one
             if (shmExisted) {
                 Path moved = Path.of(shm + suffix);
-                move(shm, moved);
+                Backup.move(shm, moved);
                 aside.add(moved);
             } else {
                 Files.delete(shm);
@@ -164,14 +163,6 @@ public final class Restore {
                     "restoring " + database + " to " + target + " failed: " + e.getMessage()
                             + "; the files moved aside end in .before-restore-*",
                     e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot rename " + from + " to " + to + " atomically", e);
         }
     }
 
