@@ -157,6 +157,11 @@ trivial_ceiling() {
 }
 creates_per_s() { grep -o 'creates_per_s=[0-9]*' "$1" | cut -d= -f2; }
 
+# requests per second and milliseconds of a wrk RESULT line; curl with the admin key (BENCH_AUTH=1) or none
+rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
+ms() { awk -v v="$(field "$1" "$2")" 'BEGIN{printf "%.1f", v / 1000}'; }
+admin() { curl -fsS "${ADMIN_HEADER[@]}" "$@"; }
+
 # The one launch of the server (ShippedLaunchTest checks its options): environment SERVER_ENV, extra JVM
 # options SERVER_JVM, output appended to $OUT/server.log.
 start_server() {
@@ -181,7 +186,6 @@ if [ "${1:-}" = backup ]; then
   java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
   start_server
   BASE=http://127.0.0.1:$PORT
-  admin() { curl -fsS "${ADMIN_HEADER[@]}" "$@"; }
   backup_now() { admin -H 'Content-Type: application/json' -d '{}' "$BASE/api/admin/backups" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4; }
   backup_field() { admin "$BASE/api/admin/backups/$1" | grep -o "\"$2\":[^,}]*" | head -1 | cut -d: -f2 | tr -d '"'; }
   wait_backup() {
@@ -204,8 +208,6 @@ if [ "${1:-}" = backup ]; then
   STILL=$(backup_field "$ID1" state)
   wait_backup "$ID1"; LOAD_MS=$(backup_field "$ID1" duration_ms)
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-  rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
-  ms() { awk -v v="$(field "$1" "$2")" 'BEGIN{printf "%.1f", v / 1000}'; }
   {
     cat "$OUT/machine.txt"
     echo "database: $(cat "$OUT/fill.txt"), synchronous=FULL; backup copy $(du -b "$WORK/backups/$ID1/workflow.db" | cut -f1) bytes"
@@ -244,7 +246,6 @@ if [ "${1:-}" = retention ]; then
   java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 | tee "$OUT/fill.txt" >&2
   start_server
   BASE=http://127.0.0.1:$PORT
-  admin() { curl -fsS "${ADMIN_HEADER[@]}" "$@"; }
   log "warm-up: create ${WARMUP} s"
   drive create "$WARMUP" "$BASE" warmup-create
   log "create ${DURATION} s without a purge"
@@ -256,8 +257,6 @@ if [ "${1:-}" = retention ]; then
   while admin "$BASE/api/admin/retention" | grep -q '"running":{'; do sleep 0.5; done
   admin "$BASE/api/admin/retention" > "$OUT/retention-end.json"
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-  rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
-  ms() { awk -v v="$(field "$1" "$2")" 'BEGIN{printf "%.1f", v / 1000}'; }
   {
     cat "$OUT/machine.txt"
     echo "database: $(cat "$OUT/fill.txt"), synchronous=FULL, retention.batch_rows default"
@@ -327,7 +326,6 @@ cpu() { grep '^cpu_server' "$1" | sed 's/cpu_server=//; s/ cpu_wrk=/\//; s/ cpu_
 # server CPU time per request, µs
 cpu_per_req() { awk -v s="$(grep -o 'cpu_server_s=[0-9.]*' "$1" | cut -d= -f2)" -v r="$(field "$1" requests)" 'BEGIN{printf "%.0f", s * 1e6 / r}'; }
 probe_of() { grep -o 'probe_ms=[0-9]*' "$1" | cut -d= -f2; }
-rps() { awk -v r="$(field "$1" requests)" -v d="$(field "$1" duration_us)" 'BEGIN{printf "%.0f", r / (d / 1e6)}'; }
 
 jdbc_ceiling jdbc-end NORMAL
 trivial_ceiling trivial-end
