@@ -1,6 +1,7 @@
 package dev.agentstore.http;
 
 import dev.agentstore.config.HttpConfig.AccessLogFormat;
+import dev.agentstore.metrics.HttpMeters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,23 +32,42 @@ final class AccessLog {
     private static final Logger LOG = Logger.getLogger(LOGGER);
 
     private final AccessLogFormat format;
+    /** Null without metrics. */
+    private final HttpMeters meters;
 
-    AccessLog(AccessLogFormat format) {
+    AccessLog(AccessLogFormat format, HttpMeters meters) {
         this.format = format;
+        this.meters = meters;
     }
 
-    /** Puts the log first on {@code router}, ahead of any route that may answer; with {@code off}, nothing. */
+    /**
+     * Puts the hook first on {@code router}, ahead of any route that may answer: it writes the line and records
+     * the request's meters ({@link HttpMeters}) when the answer ends. With {@code off} and no meters, nothing.
+     */
     void install(Router router) {
-        if (format != AccessLogFormat.OFF) {
+        if (format != AccessLogFormat.OFF || meters != null) {
             router.route().handler(this::start);
         }
     }
 
     /** The server's invalid request handler: {@link Problems#invalidRequest}, logged. */
     void invalidRequest(HttpServerRequest request) {
-        if (format != AccessLogFormat.OFF) {
+        if (format != AccessLogFormat.OFF || meters != null) {
             long start = System.nanoTime();
-            request.response().endHandler(v -> write(request, start, null, null, false));
+            request.response().endHandler(v -> {
+                if (meters != null) {
+                    meters.record(
+                            "",
+                            request.method() == null
+                                    ? "other"
+                                    : request.method().name(),
+                            request.response().getStatusCode(),
+                            System.nanoTime() - start);
+                }
+                if (format != AccessLogFormat.OFF) {
+                    write(request, start, null, null, false);
+                }
+            });
         }
         Problems.invalidRequest(request);
     }
@@ -56,7 +76,18 @@ final class AccessLog {
         long start = System.nanoTime();
         ctx.addEndHandler(ended -> {
             Route route = ctx.currentRoute();
-            write(ctx.request(), start, route == null ? null : route.getPath(), Gate.keyName(ctx), ended.failed());
+            String template = route == null ? null : route.getPath();
+            HttpServerRequest request = ctx.request();
+            if (meters != null && request.response().headWritten()) {
+                meters.record(
+                        template == null ? "" : template,
+                        request.method().name(),
+                        request.response().getStatusCode(),
+                        System.nanoTime() - start);
+            }
+            if (format != AccessLogFormat.OFF) {
+                write(request, start, template, Gate.keyName(ctx), ended.failed());
+            }
         });
         ctx.next();
     }

@@ -3,6 +3,7 @@ package dev.agentstore.http;
 import dev.agentstore.auth.KeyRegistry;
 import dev.agentstore.bus.StoreClient;
 import dev.agentstore.config.HttpConfig;
+import dev.agentstore.metrics.HttpMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -41,7 +42,8 @@ public final class HttpVerticle extends VerticleBase {
     private Future<HttpServer> start(AllowedHosts hosts) {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
-        AccessLog access = new AccessLog(config.accessLog());
+        AccessLog access =
+                new AccessLog(config.accessLog(), HttpMeters.of(vertx).orElse(null));
         access.install(router);
         offload = new Offload(vertx);
         offload.install(context);

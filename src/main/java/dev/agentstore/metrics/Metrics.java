@@ -108,6 +108,8 @@ public final class Metrics {
                 // latency by address and action; Vert.x's per-message counters, several a message, cost gets
                 // more than all of that was worth (docs/PERFORMANCE.md).
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                // The requests' meters are HttpMeters', recorded by the server itself at each answer's end.
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
                 // Not publishQuantiles: it gives every distribution buckets, the byte counts too (thousands of
                 // series); LATENCY_HISTOGRAM gives them to the response time alone.
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
@@ -117,7 +119,9 @@ public final class Metrics {
                 .build();
         Stats stats = new Stats(registry);
         stats.start(vertx);
-        vertx.sharedData().<String, Holder>getLocalMap(MAP).put(KEY, new Holder(registry, stats));
+        vertx.sharedData()
+                .<String, Holder>getLocalMap(MAP)
+                .put(KEY, new Holder(registry, stats, new HttpMeters(registry)));
         return vertx;
     }
 
@@ -133,7 +137,12 @@ public final class Metrics {
         return Optional.ofNullable(h).map(Holder::stats);
     }
 
+    static Optional<HttpMeters> httpMeters(Vertx vertx) {
+        Holder h = vertx.sharedData().<String, Holder>getLocalMap(MAP).get(KEY);
+        return Optional.ofNullable(h).map(Holder::http);
+    }
+
     /** A local map holds only immutable or Shareable values. */
-    private record Holder(PrometheusMeterRegistry registry, Stats stats)
+    private record Holder(PrometheusMeterRegistry registry, Stats stats, HttpMeters http)
             implements io.vertx.core.shareddata.Shareable {}
 }
