@@ -1,11 +1,10 @@
 package dev.agentstore;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.nio.charset.Charset;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -13,11 +12,13 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -62,8 +63,50 @@ public final class Logging {
     }
 
     /**
+     * A writer of INFO lines for {@code logger} that skips JUL's record (its allocation, sequence number, bundle
+     * lookup and walk of the handlers) where that changes nothing: when every record of {@code logger} at INFO
+     * would go to one {@link Stderr} in the {@link OneLine} format and nowhere else (no handler of its own or of
+     * an ancestor but that one, no filter, INFO loggable). Then a line it writes is the one the logger would
+     * have written. Else, empty: log through the logger. The answer holds until the logging setup changes, which
+     * the server's does not once it started; the access log asks when its verticle starts, as it writes a line a
+     * request.
+     */
+    public static Optional<Consumer<String>> direct(Logger logger) {
+        if (!logger.isLoggable(Level.INFO)) {
+            return Optional.empty();
+        }
+        Stderr target = null;
+        for (Logger l = logger; l != null; l = l.getParent()) {
+            if (l.getFilter() != null) {
+                return Optional.empty();
+            }
+            for (Handler h : l.getHandlers()) {
+                if (target != null
+                        || !(h instanceof Stderr stderr)
+                        || !(h.getFormatter() instanceof OneLine)
+                        || h.getFilter() != null
+                        || !h.isLoggable(new LogRecord(Level.INFO, ""))) {
+                    return Optional.empty();
+                }
+                target = stderr;
+            }
+            if (!l.getUseParentHandlers()) {
+                break;
+            }
+        }
+        if (target == null) {
+            return Optional.empty();
+        }
+        Stderr to = target;
+        OneLine format = (OneLine) to.getFormatter();
+        String name = logger.getName();
+        return Optional.of(message -> to.queue(format.line(Instant.now(), Level.INFO, name, message, null)));
+    }
+
+    /**
      * stderr, written by a thread of its own: a record is formatted where it is logged and queued, and the writer
-     * thread writes what has queued in one go and flushes when the queue is empty. JUL's ConsoleHandler writes and
+     * thread writes what has queued in one go, flushes when the queue is empty, and waits {@value #LINGER_MS} ms
+     * before it looks again, so that a busy server's lines go out a batch at a time. JUL's ConsoleHandler writes and
      * flushes every record under one lock, on the logging thread: with the access log that is an event loop,
      * once a request, and it cost get 18 % of its throughput (docs/PERFORMANCE.md). At most {@value #CAPACITY}
      * lines wait; past that an INFO line is dropped and counted (the count is written with the next line), a
@@ -71,12 +114,16 @@ public final class Logging {
      */
     static final class Stderr extends Handler {
         static final int CAPACITY = 65_536;
+        /** At most this long between a line's queueing and its write, when lines come faster than that. */
+        static final long LINGER_MS = 20;
+
         private static final String STOP = new String("stop");
 
         private final BlockingQueue<String> queue;
         private final AtomicLong dropped = new AtomicLong();
         private final int capacity;
-        private final Writer out;
+        private final OutputStream out;
+        private final Charset charset;
         private final Thread writer;
         private volatile boolean closed;
 
@@ -88,7 +135,10 @@ public final class Logging {
         Stderr(java.io.OutputStream stream, int capacity) {
             this.capacity = capacity;
             queue = new ArrayBlockingQueue<>(capacity);
-            out = new BufferedWriter(new OutputStreamWriter(stream, Charset.defaultCharset()), 1 << 16);
+            // Bytes, not a Writer: a Writer copies a line's Latin-1 bytes out to chars and encodes them back, and
+            // that was most of this thread's time under the access log.
+            charset = Charset.defaultCharset();
+            out = new BufferedOutputStream(stream, 1 << 16);
             writer = new Thread(this::drain, "agentstore-log-writer");
             writer.setDaemon(true);
             writer.start();
@@ -106,7 +156,18 @@ public final class Logging {
                 reportError(null, e, java.util.logging.ErrorManager.FORMAT_FAILURE);
                 return;
             }
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            queue(line, record.getLevel());
+        }
+
+        /** An INFO line, formatted: queued, or dropped and counted when the queue is full. */
+        void queue(String line) {
+            if (!closed && !queue.offer(line)) {
+                dropped.incrementAndGet();
+            }
+        }
+
+        private void queue(String line, Level level) {
+            if (level.intValue() >= Level.WARNING.intValue()) {
                 try {
                     queue.put(line);
                 } catch (InterruptedException e) {
@@ -127,14 +188,15 @@ public final class Logging {
                     boolean stop = false;
                     long lost = dropped.getAndSet(0);
                     if (lost > 0) {
-                        out.write("(" + lost + " log lines dropped: more than " + capacity + " waited)"
-                                + System.lineSeparator());
+                        out.write(("(" + lost + " log lines dropped: more than " + capacity + " waited)"
+                                        + System.lineSeparator())
+                                .getBytes(charset));
                     }
                     for (String line : batch) {
                         if (line == STOP) {
                             stop = true;
                         } else {
-                            out.write(line);
+                            out.write(line.getBytes(charset));
                         }
                     }
                     batch.clear();
@@ -144,6 +206,9 @@ public final class Logging {
                     if (stop) {
                         return;
                     }
+                    // Lets lines gather before the next write: a line at a time, the writer woke and wrote once
+                    // per request under the access log, and every put woke it (docs/PERFORMANCE.md).
+                    Thread.sleep(LINGER_MS);
                 }
             } catch (InterruptedException | IOException e) {
                 // stderr is gone, or the JVM is ending: nothing left to write to
@@ -191,18 +256,29 @@ public final class Logging {
          */
         private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
-        private record Second(long epochSecond, ZoneId zone, String text) {}
+        private record Second(long epochSecond, String text) {}
 
-        private volatile Second second = new Second(Long.MIN_VALUE, null, "");
+        private volatile Second second = new Second(Long.MIN_VALUE, "");
 
         public OneLine() {}
 
         @Override
         public String format(LogRecord record) {
+            return line(
+                    record.getInstant(),
+                    record.getLevel(),
+                    record.getLoggerName(),
+                    formatMessage(record),
+                    record.getThrown());
+        }
+
+        /** The line of a record with these fields and {@code message} as its formatted message. */
+        String line(Instant at, Level level, String logger, String text, Throwable thrown) {
             // A message with a line break (an SQL error, a client's text) would otherwise start a line that
             // a grep for the date, the level or the logger does not find.
-            String message = formatMessage(record).replace("\r", "\\r").replace("\n", "\\n");
-            Instant at = record.getInstant();
+            String message = text.indexOf('\r') < 0 && text.indexOf('\n') < 0
+                    ? text
+                    : text.replace("\r", "\\r").replace("\n", "\\n");
             StringBuilder line =
                     new StringBuilder(64 + message.length()).append(second(at)).append('.');
             int millis = at.getNano() / 1_000_000;
@@ -212,27 +288,31 @@ public final class Logging {
             // The level's name, not its localized one: operators grep for WARNING in every locale.
             line.append(millis)
                     .append(' ')
-                    .append(record.getLevel().getName())
+                    .append(level.getName())
                     .append(' ')
-                    .append(record.getLoggerName())
+                    .append(logger)
                     .append(" - ")
                     .append(message);
-            if (record.getThrown() != null) {
+            if (thrown != null) {
                 StringWriter trace = new StringWriter();
                 try (PrintWriter out = new PrintWriter(trace)) {
                     out.println();
-                    record.getThrown().printStackTrace(out);
+                    thrown.printStackTrace(out);
                 }
                 line.append(trace.toString().stripTrailing());
             }
             return line.append(System.lineSeparator()).toString();
         }
 
+        /**
+         * The default zone is looked at when the second changes, not on every record: it copies the default
+         * TimeZone each time. A change of the default zone shows from the next second on.
+         */
         private String second(Instant at) {
-            ZoneId zone = ZoneId.systemDefault();
             Second s = second;
-            if (s.epochSecond() != at.getEpochSecond() || !zone.equals(s.zone())) {
-                s = new Second(at.getEpochSecond(), zone, SECOND.format(ZonedDateTime.ofInstant(at, zone)));
+            if (s.epochSecond() != at.getEpochSecond()) {
+                ZoneId zone = ZoneId.systemDefault();
+                s = new Second(at.getEpochSecond(), SECOND.format(ZonedDateTime.ofInstant(at, zone)));
                 second = s;
             }
             return s.text();

@@ -9,8 +9,11 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +103,63 @@ class LoggingTest {
                 written.lines().count() < 50_000,
                 "dropped, not queued: " + written.lines().count() + " lines");
         assertTrue(written.contains("first"), written);
+    }
+
+    @Test
+    @DisplayName("direct(): where a logger's INFO goes to one stderr handler alone, the same line, past JUL's record")
+    void directWritesTheLoggersLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Logging.Stderr handler = new Logging.Stderr(out, 1024);
+        handler.setFormatter(Logging.formatter());
+        Logger logger = Logger.getLogger("test.direct." + System.nanoTime());
+        logger.setUseParentHandlers(false);
+        logger.addHandler(handler);
+        try {
+            Consumer<String> direct = Logging.direct(logger).orElseThrow();
+            logger.info("through the logger");
+            direct.accept("through direct");
+            handler.close();
+            List<String> lines = out.toString(Charset.defaultCharset()).lines().toList();
+            assertEquals(2, lines.size(), lines.toString());
+            String prefix = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO " + logger.getName() + " - ";
+            assertTrue(lines.get(0).matches(prefix + "through the logger"), lines.get(0));
+            assertTrue(lines.get(1).matches(prefix + "through direct"), lines.get(1));
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    @DisplayName("direct() is empty wherever the logger would do more or less: a second handler, a filter, a level")
+    void directOnlyWhereItChangesNothing() {
+        Logging.Stderr handler = new Logging.Stderr(new ByteArrayOutputStream(), 16);
+        handler.setFormatter(Logging.formatter());
+        Logger logger = Logger.getLogger("test.direct." + System.nanoTime());
+        logger.setUseParentHandlers(false);
+        try {
+            assertTrue(Logging.direct(logger).isEmpty(), "no handler: nowhere to write");
+            logger.addHandler(handler);
+            assertTrue(Logging.direct(logger).isPresent());
+            Handler other = new java.util.logging.StreamHandler();
+            logger.addHandler(other);
+            assertTrue(Logging.direct(logger).isEmpty(), "a second handler");
+            logger.removeHandler(other);
+            logger.setFilter(r -> true);
+            assertTrue(Logging.direct(logger).isEmpty(), "a filter on the logger");
+            logger.setFilter(null);
+            logger.setLevel(Level.WARNING);
+            assertTrue(Logging.direct(logger).isEmpty(), "INFO not loggable");
+            logger.setLevel(null);
+            handler.setFormatter(new Logging.MessageOnly());
+            assertTrue(Logging.direct(logger).isEmpty(), "another format");
+            handler.setFormatter(Logging.formatter());
+            Logger child = Logger.getLogger(logger.getName() + ".child");
+            assertTrue(Logging.direct(child).isPresent(), "a child's records go to its parent's one handler");
+            logger.setUseParentHandlers(true);
+            assertTrue(Logging.direct(logger).isEmpty(), "the root's handlers as well");
+        } finally {
+            logger.removeHandler(handler);
+            handler.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentstore.http;
 
+import dev.agentstore.Logging;
 import dev.agentstore.config.HttpConfig.AccessLogFormat;
 import dev.agentstore.metrics.HttpMeters;
 import io.vertx.core.http.HttpMethod;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,9 +37,16 @@ final class AccessLog {
     /** Null without metrics. */
     private final HttpMeters meters;
 
+    /**
+     * The line writer past JUL's record, where the logger's lines go to the server's stderr alone
+     * ({@link Logging#direct}); null when they go anywhere else, and then through the logger.
+     */
+    private final Consumer<String> direct;
+
     AccessLog(AccessLogFormat format, HttpMeters meters) {
         this.format = format;
         this.meters = meters;
+        this.direct = format == AccessLogFormat.OFF ? null : Logging.direct(LOG).orElse(null);
     }
 
     /**
@@ -74,6 +83,7 @@ final class AccessLog {
 
     private void start(RoutingContext ctx) {
         long start = System.nanoTime();
+        // Vert.x calls it once, when the answer ends or when the connection closes before it did.
         ctx.addEndHandler(ended -> {
             Route route = ctx.currentRoute();
             String template = route == null ? null : route.getPath();
@@ -93,7 +103,7 @@ final class AccessLog {
     }
 
     private void write(HttpServerRequest request, long startNanos, String route, String key, boolean aborted) {
-        if (!LOG.isLoggable(Level.INFO)) {
+        if (direct == null && !LOG.isLoggable(Level.INFO)) {
             return;
         }
         HttpServerResponse response = request.response();
@@ -107,8 +117,12 @@ final class AccessLog {
         String line = format == AccessLogFormat.JSON
                 ? json(method, template, status, micros, bytes, id, key, aborted)
                 : plain(method, template, status, micros, bytes, id, key, aborted);
-        // the logger's name as the source: JUL would otherwise walk the stack to find the caller, for every line
-        LOG.logp(Level.INFO, LOGGER, null, line);
+        if (direct != null) {
+            direct.accept(line);
+        } else {
+            // the logger's name as the source: JUL would otherwise walk the stack to find the caller, each line
+            LOG.logp(Level.INFO, LOGGER, null, line);
+        }
     }
 
     private static String plain(

@@ -79,6 +79,11 @@ final class ConnectionGuard {
         tracked.remove(null);
     }
 
+    /** The open connections of every HTTP verticle of the Vert.x instance; any thread. */
+    int open() {
+        return open.get();
+    }
+
     /** Starts the sweep; call on the verticle's context. */
     void start() {
         long shortest =

@@ -42,8 +42,8 @@ public final class HttpVerticle extends VerticleBase {
     private Future<HttpServer> start(AllowedHosts hosts) {
         StoreClient store = new StoreClient(vertx, config.requestTimeoutMs());
         Router router = Router.router(vertx);
-        AccessLog access =
-                new AccessLog(config.accessLog(), HttpMeters.of(vertx).orElse(null));
+        HttpMeters meters = HttpMeters.of(vertx).orElse(null);
+        AccessLog access = new AccessLog(config.accessLog(), meters);
         access.install(router);
         offload = new Offload(vertx);
         offload.install(context);
@@ -82,6 +82,9 @@ public final class HttpVerticle extends VerticleBase {
                 500,
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
         guard = new ConnectionGuard(vertx, config);
+        if (meters != null) {
+            meters.connections(guard::open);
+        }
         return vertx.createHttpServer(options())
                 .connectionHandler(conn -> {
                     HttpVersions.install(conn);

@@ -1,6 +1,6 @@
 package dev.agentstore.metrics;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
@@ -8,27 +8,58 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The HTTP server's request meters, under the names and labels vertx-micrometer gives them
- * ({@code vertx_http_server_requests_total} and {@code vertx_http_server_response_time_seconds}, by
- * {@code route}, {@code method}, {@code code}), recorded by the server itself when an answer ends. Vert.x's own
- * HTTP server metrics are off ({@link Metrics#vertx}): they built the tags and looked several meters up in the
- * registry for each request (its begin, its end, its response's end), and that cost a get a fifth of its
- * throughput (docs/PERFORMANCE.md). Here a request costs one map lookup for its route, method and status, and
- * the meters are registered once each.
+ * The HTTP server's meters, under the names vertx-micrometer gives them, recorded by the server itself:
+ * {@code vertx_http_server_response_time_seconds}, a histogram by {@code route}, {@code method} and {@code code}
+ * whose {@code _count} is the requests answered, recorded when an answer ends, and
+ * {@code vertx_http_server_active_connections}, read from the connection guard's count when scraped. Vert.x's
+ * own HTTP server metrics are off ({@link Metrics#vertx}): they built the tags and looked several meters up in
+ * the registry for each request (its begin, its end, its response's end), and with them and the access log on a
+ * get lost a fifth of its throughput (docs/PERFORMANCE.md). Here a request costs one map lookup for its route,
+ * method and status and one timer record; a timer is registered once for each of those.
  */
 public final class HttpMeters {
     /** HTTP methods: any token is one, and a client must not be able to make label values up. */
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
-    private record Key(String route, String method, int code) {}
+    /**
+     * A timer's labels. Not a record: a record's hashCode and equals go through a method handle, and with the
+     * lookup once a request they were half of its cost; here the route is compared by identity first (it is the
+     * route's own string, the same each time) and the hash is made once.
+     */
+    private static final class Key {
+        final String route;
+        final String method;
+        final int code;
+        final int hash;
 
-    private record Meters(Counter requests, Timer time) {}
+        Key(String route, String method, int code) {
+            this.route = route;
+            this.method = method;
+            this.code = code;
+            this.hash = (route.hashCode() * 31 + method.hashCode()) * 31 + code;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && k.hash == hash
+                    && k.code == code
+                    && (k.route == route || k.route.equals(route))
+                    && (k.method == method || k.method.equals(method));
+        }
+    }
 
     private final MeterRegistry registry;
-    private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
     HttpMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -40,33 +71,39 @@ public final class HttpMeters {
     }
 
     /**
+     * The open connections, as {@code count} (shared by every HTTP verticle of the Vert.x instance) says; the
+     * first call registers the gauge, a later one changes nothing.
+     */
+    public void connections(Supplier<? extends Number> count) {
+        Gauge.builder(
+                        "vertx.http.server.active.connections",
+                        count,
+                        c -> c.get().doubleValue())
+                .description("Number of opened connections to the server")
+                .strongReference(true) // a gauge holds its object weakly, and nothing else holds this one
+                .register(registry);
+    }
+
+    /**
      * One answered request: {@code route} is the template that took it ({@code ""} when none did), {@code code}
      * its status, {@code nanos} from its head to its answer's end.
      */
     public void record(String route, String method, int code, long nanos) {
         String m = METHODS.contains(method) ? method : "other";
-        Meters found = meters.get(new Key(route, m, code));
-        if (found == null) {
-            found = meters.computeIfAbsent(new Key(route, m, code), this::register);
+        Key key = new Key(route, m, code);
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, this::register);
         }
-        found.requests().increment();
-        found.time().record(nanos, TimeUnit.NANOSECONDS);
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    private Meters register(Key k) {
-        String code = Integer.toString(k.code());
-        return new Meters(
-                Counter.builder("vertx.http.server.requests")
-                        .description("Number of processed requests")
-                        .tag("route", k.route())
-                        .tag("method", k.method())
-                        .tag("code", code)
-                        .register(registry),
-                Timer.builder("vertx.http.server.response.time")
-                        .description("Request processing time")
-                        .tag("route", k.route())
-                        .tag("method", k.method())
-                        .tag("code", code)
-                        .register(registry));
+    private Timer register(Key k) {
+        return Timer.builder("vertx.http.server.response.time")
+                .description("Request processing time")
+                .tag("route", k.route)
+                .tag("method", k.method)
+                .tag("code", Integer.toString(k.code))
+                .register(registry);
     }
 }

@@ -31,14 +31,18 @@ public final class Stats {
             .toArray();
 
     private final MeterRegistry registry;
-    /** The sampler's alone: {@link #sample} runs on one ordered worker task at a time. */
+    /** Written by the sampler, one ordered worker task at a time; read by {@link #json}; guarded by itself. */
     private final ArrayDeque<Sample> ring = new ArrayDeque<>();
+    /** How many samples were taken; guarded by {@link #ring}. */
+    private long taken;
 
-    private volatile String json;
+    /** The JSON of the samples {@link #json} last rendered, and their count; null before the first call. */
+    private record Rendered(long taken, String json) {}
+
+    private volatile Rendered rendered;
 
     Stats(MeterRegistry registry) {
         this.registry = registry;
-        this.json = render(List.of()).encode();
     }
 
     /** Samples now and every {@value #INTERVAL_MS} ms until Vert.x closes, on a worker: a file size is a stat. */
@@ -47,9 +51,24 @@ public final class Stats {
         vertx.setPeriodic(INTERVAL_MS, id -> vertx.executeBlocking(this::sample, true));
     }
 
-    /** The latest statistics, as JSON text. */
+    /**
+     * The latest statistics, as JSON text. Rendered when asked for, at most once a sample: nobody watching costs
+     * a sample a second and no JSON.
+     */
     public String json() {
-        return json;
+        Rendered r = rendered;
+        List<Sample> samples;
+        long n;
+        synchronized (ring) {
+            if (r != null && r.taken() == taken) {
+                return r.json();
+            }
+            samples = new ArrayList<>(ring);
+            n = taken;
+        }
+        r = new Rendered(n, render(samples).encode());
+        rendered = r;
+        return r.json();
     }
 
     private Void sample() {
@@ -58,11 +77,14 @@ public final class Stats {
     }
 
     void sample(long epochMs, long nanos) {
-        ring.addLast(Sample.read(registry, epochMs, nanos));
-        while (ring.size() > INTERVALS + 1) {
-            ring.removeFirst();
+        Sample s = Sample.read(registry, epochMs, nanos);
+        synchronized (ring) {
+            ring.addLast(s);
+            while (ring.size() > INTERVALS + 1) {
+                ring.removeFirst();
+            }
+            taken++;
         }
-        json = render(new ArrayList<>(ring)).encode();
     }
 
     /** The intervals between consecutive samples: rates over each, gauges at its end. */

@@ -129,15 +129,15 @@ class MetricsTest {
         ApiKeys.send(server, HttpMethod.valueOf("XYZZY"), "/api/workflows/" + workflow, null, READER);
         Scrape s = scrape();
         assertTrue(s.samples.stream()
-                .anyMatch(x ->
-                        x.name.equals("vertx_http_server_requests_total") && "other".equals(x.labels.get("method"))));
+                .anyMatch(x -> x.name.equals("vertx_http_server_response_time_seconds_count")
+                        && "other".equals(x.labels.get("method"))));
         assertFalse(s.samples.stream().anyMatch(x -> "XYZZY".equals(x.labels.get("method"))));
         assertTrue(s.value(
-                        "vertx_http_server_requests_total",
+                        "vertx_http_server_response_time_seconds_count",
                         Map.of("route", "/api/workflows/:id", "method", "GET", "code", "200"))
                 >= 1);
         assertTrue(s.value(
-                        "vertx_http_server_requests_total",
+                        "vertx_http_server_response_time_seconds_count",
                         Map.of("route", "/api/workflows/:id", "method", "GET", "code", "404"))
                 >= 1);
         assertTrue(
@@ -179,8 +179,8 @@ class MetricsTest {
         // The server counts a response once it is written: the client may read it a moment before.
         Eventually.await("the three GETs counted", Duration.ofSeconds(10), () -> {
             Scrape after = scrape();
-            return after.value("vertx_http_server_requests_total", gets)
-                                    - before.value("vertx_http_server_requests_total", gets)
+            return after.value("vertx_http_server_response_time_seconds_count", gets)
+                                    - before.value("vertx_http_server_response_time_seconds_count", gets)
                             == 3
                     && after.value("agentstore_bus_request_seconds_count", busGets)
                                     - before.value("agentstore_bus_request_seconds_count", busGets)
@@ -225,6 +225,31 @@ class MetricsTest {
             assertTrue(Files.size(file) > 0);
             assertEquals(Migrations.classpath().latest(), s.value("agentstore_database_schema_version", tag), db);
         }
+    }
+
+    @Test
+    @DisplayName("open connections are counted while they are open, and no longer once closed")
+    void connections() throws Exception {
+        Map<String, String> none = Map.of();
+        double base = scrape().value("vertx_http_server_active_connections", none);
+        List<java.net.Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                held.add(new java.net.Socket("127.0.0.1", server.started.port()));
+            }
+            Eventually.await(
+                    "three more connections",
+                    Duration.ofSeconds(10),
+                    () -> scrape().value("vertx_http_server_active_connections", none) >= base + 3);
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        Eventually.await(
+                "the three closed",
+                Duration.ofSeconds(10),
+                () -> scrape().value("vertx_http_server_active_connections", none) <= base);
     }
 
     @Test
