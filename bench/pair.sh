@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# pair.sh: two servers side by side (A = defaults, B = metrics and access log off), driven in alternation
+# in short bursts, so that the host's drifting speed hits both alike. Prints each pair and the ratio A/B.
+set -u
+cd "$(dirname "$0")/.."  # needs target/agent-store.jar and target/bench-classes: bench/run.sh makes both
+CP=target/agent-store.jar:target/bench-classes
+export BENCH_LUA=$PWD/bench/lua
+PAIRS=${PAIRS:-15}; BURST=${BURST:-2}
+start() { # name port env...
+  local name=$1 port=$2; shift 2
+  local W=${TMPDIR:-/tmp}/pair-$name; rm -rf $W; mkdir -p $W
+  env "$@" AGENTSTORE_HTTP_PORT=$port AGENTSTORE_DATABASE_WORKFLOW_PATH=$W/w.db java -Xmx256m -jar target/agent-store.jar > $W/server.log 2>&1 &
+  echo $! > $W/pid
+  for _ in $(seq 1 100); do curl -fs -o /dev/null http://127.0.0.1:$port/api/health/live && break; sleep 0.2; done
+  BENCH_DATA=$W java -cp "$CP" dev.agentstore.bench.Setup http://127.0.0.1:$port "$W" 1000 1000 4 >/dev/null 2>&1
+}
+drive() { # name port op secs
+  BENCH_DATA=${TMPDIR:-/tmp}/pair-$1 wrk -t2 -c64 -d${4}s -s bench/lua/$3.lua http://127.0.0.1:$2 2>&1 | grep '^RESULT' | grep -o 'requests=[0-9]*' | cut -d= -f2
+}
+start A 18091 X=1
+start B 18092 AGENTSTORE_METRICS_ENABLED=false AGENTSTORE_LOG_ACCESS=off
+for op in ${OPS:-get create}; do
+  drive A 18091 $op 6 >/dev/null; drive B 18092 $op 6 >/dev/null
+  : > ${TMPDIR:-/tmp}/pair-$op.txt
+  for i in $(seq 1 $PAIRS); do
+    if [ $((i % 2)) = 1 ]; then a=$(drive A 18091 $op $BURST); b=$(drive B 18092 $op $BURST)
+    else b=$(drive B 18092 $op $BURST); a=$(drive A 18091 $op $BURST); fi
+    echo "$a $b" >> ${TMPDIR:-/tmp}/pair-$op.txt
+  done
+  python3 - "$op" "${TMPDIR:-/tmp}" <<'PY'
+import sys, statistics
+op = sys.argv[1]
+rows = [tuple(map(int, l.split())) for l in open(f"{sys.argv[2]}/pair-{op}.txt") if l.strip()]
+r = [a / b for a, b in rows]
+sa = sum(a for a, _ in rows); sb = sum(b for _, b in rows)
+print(f"{op}: pairs {len(rows)}, A/B median {statistics.median(r):.3f}, mean {statistics.mean(r):.3f}, "
+      f"total {sa/sb:.3f} (A {sa} B {sb}), ratios min {min(r):.3f} max {max(r):.3f}")
+PY
+done
+kill $(cat ${TMPDIR:-/tmp}/pair-A/pid) $(cat ${TMPDIR:-/tmp}/pair-B/pid); wait 2>/dev/null
