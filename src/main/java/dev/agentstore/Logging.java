@@ -121,6 +121,10 @@ public final class Logging {
 
         private final BlockingQueue<String> queue;
         private final AtomicLong dropped = new AtomicLong();
+        /** Lines queued, and lines written and flushed: {@link #flush} waits for the second to reach the first. */
+        private final AtomicLong accepted = new AtomicLong();
+
+        private volatile long flushed;
         private final int capacity;
         private final OutputStream out;
         private final Charset charset;
@@ -161,7 +165,12 @@ public final class Logging {
 
         /** An INFO line, formatted: queued, or dropped and counted when the queue is full. */
         void queue(String line) {
-            if (!closed && !queue.offer(line)) {
+            if (closed) {
+                return;
+            }
+            if (queue.offer(line)) {
+                accepted.incrementAndGet();
+            } else {
                 dropped.incrementAndGet();
             }
         }
@@ -170,16 +179,20 @@ public final class Logging {
             if (level.intValue() >= Level.WARNING.intValue()) {
                 try {
                     queue.put(line);
+                    accepted.incrementAndGet();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            } else if (!queue.offer(line)) {
+            } else if (queue.offer(line)) {
+                accepted.incrementAndGet();
+            } else {
                 dropped.incrementAndGet();
             }
         }
 
         private void drain() {
             List<String> batch = new ArrayList<>();
+            long wrote = 0;
             try {
                 while (true) {
                     String first = queue.take();
@@ -197,11 +210,13 @@ public final class Logging {
                             stop = true;
                         } else {
                             out.write(line.getBytes(charset));
+                            wrote++;
                         }
                     }
                     batch.clear();
                     if (queue.isEmpty() || stop) {
                         out.flush();
+                        flushed = wrote;
                     }
                     if (stop) {
                         return;
@@ -215,11 +230,12 @@ public final class Logging {
             }
         }
 
-        /** Waits until what was queued before is written. */
+        /** Waits (at most 5 s) until what was queued before is written and flushed. */
         @Override
         public void flush() {
+            long target = accepted.get();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!queue.isEmpty() && System.nanoTime() < deadline) {
+            while (flushed < target && !closed && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(200_000);
             }
         }
