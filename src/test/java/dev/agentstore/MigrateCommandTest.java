@@ -63,7 +63,9 @@ class MigrateCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("database workflow (" + file + ")"), r.out());
         assertTrue(
-                r.out().contains("file does not exist yet: version 0, pending [0001_python_schema, 0002_list_indexes]"),
+                r.out()
+                        .contains(
+                                "file does not exist yet: version 0, pending [0001_python_schema, 0002_list_indexes, 0003_write_semantics]"),
                 r.out());
         assertFalse(Files.exists(file));
     }
@@ -90,12 +92,12 @@ class MigrateCommandTest {
         Run rest = migrate("up");
         assertEquals(0, rest.code(), rest.err());
         assertTrue(rest.out().contains("applied migration 0002_list_indexes"), rest.out());
-        assertEquals(List.of("1", "2"), versions(file));
+        assertEquals(List.of("1", "2", "3"), versions(file));
         assertEquals("wal", journalMode(file));
 
         Run again = migrate("up");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("at version 2 (nothing to do)"), again.out());
+        assertTrue(again.out().contains("at version 3 (nothing to do)"), again.out());
     }
 
     @Test
@@ -134,13 +136,18 @@ class MigrateCommandTest {
         assertEquals(1, refused.code(), refused.out());
         assertTrue(
                 refused.err()
-                        .contains("going below version 1 (0001_python_schema) drops tables and their rows;"
+                        .contains("going below version 3 (0003_write_semantics) drops tables and their rows;"
                                 + " pass --allow-data-loss"),
                 refused.err());
         assertEquals(before, sha256(file));
 
-        Run toOne = migrate("down", "--to", "1");
+        Run toTwo = migrate("down", "--to", "2");
+        assertEquals(1, toTwo.code(), "0003 drops the idempotency keys: " + toTwo.out());
+        assertEquals(before, sha256(file));
+
+        Run toOne = migrate("down", "--to", "1", "--allow-data-loss");
         assertEquals(0, toOne.code(), toOne.err());
+        assertTrue(toOne.out().contains("reverted migration 0003_write_semantics"), toOne.out());
         assertTrue(toOne.out().contains("reverted migration 0002_list_indexes"), toOne.out());
         assertEquals(List.of("1"), versions(file));
 

@@ -3,10 +3,23 @@ package dev.agentstore.bus;
 /** Values of the {@code action} header. docs/event-bus.md lists each with its body, reply and failures. */
 public final class Actions {
     public static final String HEADER = "action";
+    /**
+     * Header of a write that may be retried: its idempotency key (1 to 255 printable ASCII characters). The first
+     * answer is stored with the write; a retry with the key and the same body gets that answer again, with the
+     * {@link #REPLAYED} header, and writes nothing (docs/event-bus.md).
+     */
+    public static final String IDEMPOTENCY_KEY = "idempotency-key";
+    /** Header: whose idempotency keys these are; keys of one caller never answer another's. Default {@code bus}. */
+    public static final String CALLER = "caller";
+    /** Reply header, {@code true} on an answer replayed from an idempotency key. */
+    public static final String REPLAYED = "idempotent-replayed";
 
     public static final String CREATE = "create";
     public static final String GET = "get";
     public static final String UPDATE = "update";
+    /** A JSON Merge Patch of a workflow: body {@code {id, patch, expected_version?}}. */
+    public static final String PATCH = "patch";
+
     public static final String LIST = "list";
     public static final String LIST_HISTORY = "list-history";
     /** Many items in one request, written atomically: all of them or none. */

@@ -11,8 +11,14 @@ public final class Failures {
     public static final int NOT_FOUND = 404;
     /** The request conflicts with the stored state: a final workflow, a duplicate key. */
     public static final int CONFLICT = 409;
+    /** The update named a version ({@code expected_version}, HTTP If-Match) that is not the stored one. */
+    public static final int PRECONDITION_FAILED = 412;
     /** A batch or a field is larger than the configured limit. */
     public static final int TOO_LARGE = 413;
+    /** The idempotency key was used before for another request. */
+    public static final int UNPROCESSABLE = 422;
+    /** Over HTTP only, with {@code http.require_if_match}: an update without If-Match. */
+    public static final int PRECONDITION_REQUIRED = 428;
     /** Something failed inside the store; nothing of this request was written. */
     public static final int INTERNAL = 500;
     /** The store is busy (write queue full, no connection within pool_timeout) or not available. */

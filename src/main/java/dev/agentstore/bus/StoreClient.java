@@ -29,6 +29,11 @@ public final class StoreClient {
         return request(Addresses.WORKFLOWS, Actions.CREATE, body);
     }
 
+    /** As above, with an idempotency key: body {@code {id?, workflow_name, initial_data?}}. */
+    public Future<Answer> createWorkflow(JsonObject body, WriteOptions options) {
+        return write(Addresses.WORKFLOWS, Actions.CREATE, body, options);
+    }
+
     /** Replies with the workflow {@code id}, or fails with 404. */
     public Future<JsonObject> getWorkflow(String id) {
         return request(Addresses.WORKFLOWS, Actions.GET, new JsonObject().put("id", id));
@@ -37,6 +42,23 @@ public final class StoreClient {
     /** Changes workflow {@code id}: body {@code {status?, current_step?, data?, error_message?}}. */
     public Future<JsonObject> updateWorkflow(String id, JsonObject changes) {
         return request(Addresses.WORKFLOWS, Actions.UPDATE, changes.copy().put("id", id));
+    }
+
+    /** As above, with an idempotency key; {@code changes} may hold {@code expected_version} (412 on a mismatch). */
+    public Future<Answer> updateWorkflow(String id, JsonObject changes, WriteOptions options) {
+        return write(Addresses.WORKFLOWS, Actions.UPDATE, changes.copy().put("id", id), options);
+    }
+
+    /**
+     * Applies a JSON Merge Patch (RFC 7396) to workflow {@code id}: null clears current_step, error_message or a
+     * key of data. {@code expectedVersion}: null, or the version the patch was made against (412 if it changed).
+     */
+    public Future<Answer> patchWorkflow(String id, JsonObject patch, Long expectedVersion, WriteOptions options) {
+        JsonObject body = new JsonObject().put("id", id).put("patch", patch);
+        if (expectedVersion != null) {
+            body.put("expected_version", expectedVersion);
+        }
+        return write(Addresses.WORKFLOWS, Actions.PATCH, body, options);
     }
 
     /** Lists workflows newest first: query {@code {status?, limit?, offset?}}. */
@@ -57,12 +79,22 @@ public final class StoreClient {
         return request(Addresses.ARTICLES, Actions.CREATE, article);
     }
 
+    /** As above, with an idempotency key. */
+    public Future<Answer> createArticle(JsonObject article, WriteOptions options) {
+        return write(Addresses.ARTICLES, Actions.CREATE, article, options);
+    }
+
     /**
      * Creates a batch of articles atomically: body {@code {articles: [...]}}, at most
      * {@code limits.max_batch_items}; replies {@code {inserted: [ids], ignored: [ids]}}.
      */
     public Future<JsonObject> createArticles(JsonObject batch) {
         return request(Addresses.ARTICLES, Actions.CREATE_BATCH, batch);
+    }
+
+    /** As above, with an idempotency key. */
+    public Future<Answer> createArticles(JsonObject batch, WriteOptions options) {
+        return write(Addresses.ARTICLES, Actions.CREATE_BATCH, batch, options);
     }
 
     /** Replies with the article {@code id}, or fails with 404. */
@@ -80,9 +112,19 @@ public final class StoreClient {
         return request(Addresses.ALERTS, Actions.CREATE, alert);
     }
 
+    /** As above, with an idempotency key. */
+    public Future<Answer> createAlert(JsonObject alert, WriteOptions options) {
+        return write(Addresses.ALERTS, Actions.CREATE, alert, options);
+    }
+
     /** Creates a batch of alerts atomically: body {@code {alerts: [...]}}; replies {@code {inserted: [ids], ignored: []}}. */
     public Future<JsonObject> createAlerts(JsonObject batch) {
         return request(Addresses.ALERTS, Actions.CREATE_BATCH, batch);
+    }
+
+    /** As above, with an idempotency key. */
+    public Future<Answer> createAlerts(JsonObject batch, WriteOptions options) {
+        return write(Addresses.ALERTS, Actions.CREATE_BATCH, batch, options);
     }
 
     /** Replies with the alert {@code id}, or fails with 404. */
@@ -101,6 +143,11 @@ public final class StoreClient {
      */
     public Future<JsonObject> saveAgentVersion(JsonObject version) {
         return request(Addresses.AGENTS, Actions.CREATE, version);
+    }
+
+    /** As above, with an idempotency key. */
+    public Future<Answer> saveAgentVersion(JsonObject version, WriteOptions options) {
+        return write(Addresses.AGENTS, Actions.CREATE, version, options);
     }
 
     /** Replies with one version of an agent, code included, or fails with 404. */
@@ -134,10 +181,18 @@ public final class StoreClient {
      * code left out. Deactivating the latest version rolls the agent back to its previous active one.
      */
     public Future<JsonObject> setAgentVersionActive(String agentName, String version, JsonObject change) {
-        return request(
+        return setAgentVersionActive(agentName, version, change, WriteOptions.NONE)
+                .map(Answer::body);
+    }
+
+    /** As above, with an idempotency key; {@code change} may hold {@code expected_row_version} (412 on a mismatch). */
+    public Future<Answer> setAgentVersionActive(
+            String agentName, String version, JsonObject change, WriteOptions options) {
+        return write(
                 Addresses.AGENTS,
                 Actions.SET_ACTIVE,
-                change.copy().put("agent_name", agentName).put("version", version));
+                change.copy().put("agent_name", agentName).put("version", version),
+                options);
     }
 
     /** Health of every database; replies even when degraded (see {@code status}). */
@@ -173,6 +228,14 @@ public final class StoreClient {
     /** Starts a retention run now (or finds the one running): replies with the state at once. */
     public Future<JsonObject> runRetention() {
         return request(Addresses.STORE, Actions.RUN_RETENTION, new JsonObject());
+    }
+
+    /** Sends a write with its {@link WriteOptions}; the answer says whether it was replayed from its key. */
+    public Future<Answer> write(String address, String action, JsonObject body, WriteOptions options) {
+        DeliveryOptions delivery =
+                LocalJsonCodec.options().setSendTimeout(timeoutMs).addHeader(Actions.HEADER, action);
+        options.addTo(delivery);
+        return vertx.eventBus().<JsonObject>request(address, body, delivery).map(Answer::of);
     }
 
     /** Sends {@code action} to {@code address}; for actions this class has no method for yet. */

@@ -86,6 +86,13 @@ public enum ConfigKey {
                     + " `127.0.0.1` and `[::1]`, which are always allowed; others get 421 (DNS rebinding). Empty: the"
                     + " bound address (with 0.0.0.0 or `::`, every address of the machine). `*` allows any (behind a"
                     + " proxy that checks it)"),
+    HTTP_REQUIRE_IF_MATCH(
+            Section.HTTP,
+            "require_if_match",
+            KeyType.flag(false),
+            "flag",
+            "true: an update (`PUT` or `PATCH` of a workflow or an agent version) without `If-Match` gets 428, so that"
+                    + " no client overwrites a change it has not read"),
     HTTP_CORS_ALLOWED_ORIGINS(
             Section.HTTP,
             "cors.allowed_origins",
@@ -185,6 +192,13 @@ public enum ConfigKey {
             KeyType.integer(100, 1, 10_000),
             "rows",
             "rows one purge step deletes, in one write request among the others: what a purge adds to a commit"),
+    RETENTION_IDEMPOTENCY_KEYS_S(
+            Section.RETENTION,
+            "idempotency_keys_s",
+            KeyType.integer(86_400, 60, 31_536_000),
+            "s",
+            "how long an `Idempotency-Key` answers its retries with the first answer; older keys are purged (always,"
+                    + " whatever the days above), in batches of `batch_rows`"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,

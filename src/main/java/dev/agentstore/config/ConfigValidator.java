@@ -15,6 +15,7 @@ import static dev.agentstore.config.ConfigKey.HTTP_MAX_CONNECTIONS;
 import static dev.agentstore.config.ConfigKey.HTTP_MAX_INFLIGHT_BODY_BYTES;
 import static dev.agentstore.config.ConfigKey.HTTP_PORT;
 import static dev.agentstore.config.ConfigKey.HTTP_REQUEST_TIMEOUT_MS;
+import static dev.agentstore.config.ConfigKey.HTTP_REQUIRE_IF_MATCH;
 import static dev.agentstore.config.ConfigKey.HTTP_SHUTDOWN_TIMEOUT_MS;
 import static dev.agentstore.config.ConfigKey.IDLE_TIMEOUT_S;
 import static dev.agentstore.config.ConfigKey.LEAK_THRESHOLD_S;
@@ -31,6 +32,7 @@ import static dev.agentstore.config.ConfigKey.READER_QUEUE_CAPACITY;
 import static dev.agentstore.config.ConfigKey.RETENTION_ALERTS_DAYS;
 import static dev.agentstore.config.ConfigKey.RETENTION_ARTICLES_DAYS;
 import static dev.agentstore.config.ConfigKey.RETENTION_BATCH_ROWS;
+import static dev.agentstore.config.ConfigKey.RETENTION_IDEMPOTENCY_KEYS_S;
 import static dev.agentstore.config.ConfigKey.RETENTION_INTERVAL_S;
 import static dev.agentstore.config.ConfigKey.RETENTION_WORKFLOWS_DAYS;
 import static dev.agentstore.config.ConfigKey.SYNCHRONOUS;
@@ -64,7 +66,8 @@ final class ConfigValidator {
                 maxConnections(s.integer(HTTP_MAX_CONNECTIONS)),
                 allowedHosts(s.list(HTTP_ALLOWED_HOSTS, HostNames::allowedHost)),
                 s.list(HTTP_CORS_ALLOWED_ORIGINS, HostNames::allowedOrigin),
-                HttpConfig.AccessLogFormat.valueOf(s.choice(LOG_ACCESS, "").toUpperCase(Locale.ROOT)));
+                HttpConfig.AccessLogFormat.valueOf(s.choice(LOG_ACCESS, "").toUpperCase(Locale.ROOT)),
+                s.flag(HTTP_REQUIRE_IF_MATCH));
         String keysFile = s.optionalText(AUTH_KEYS_FILE);
         AuthConfig auth = new AuthConfig(
                 keysFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keysFile)), s.flag(AUTH_ALLOW_ANONYMOUS));
@@ -90,7 +93,8 @@ final class ConfigValidator {
                         s.integer(RETENTION_ARTICLES_DAYS),
                         s.integer(RETENTION_ALERTS_DAYS),
                         s.integer(RETENTION_INTERVAL_S),
-                        s.integer(RETENTION_BATCH_ROWS)));
+                        s.integer(RETENTION_BATCH_ROWS),
+                        s.integer(RETENTION_IDEMPOTENCY_KEYS_S)));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

@@ -22,6 +22,7 @@ import java.util.List;
  *     docs/configuration.md)
  * @param corsAllowedOrigins the web origins allowed to call from a browser (empty: CORS off)
  * @param accessLog {@code log.access}: a line per request on the logger {@code agentstore.access}, or none
+ * @param requireIfMatch {@code http.require_if_match}: an update without If-Match gets 428
  */
 public record HttpConfig(
         String host,
@@ -35,7 +36,8 @@ public record HttpConfig(
         int maxConnections,
         List<String> allowedHosts,
         List<String> corsAllowedOrigins,
-        AccessLogFormat accessLog) {
+        AccessLogFormat accessLog,
+        boolean requireIfMatch) {
 
     /** How the access log writes a request: not at all, as one line of fields, or as one JSON object. */
     public enum AccessLogFormat {

@@ -10,8 +10,10 @@ package dev.agentstore.config;
  * @param alertsDays alerts created this long ago
  * @param intervalS how often the purge runs, when any table has days
  * @param batchRows rows deleted by one write request: what one purge step adds to a group commit
+ * @param idempotencyKeysS how long an idempotency key answers its replays; older keys are purged (always on)
  */
-public record RetentionConfig(int workflowsDays, int articlesDays, int alertsDays, long intervalS, int batchRows) {
+public record RetentionConfig(
+        int workflowsDays, int articlesDays, int alertsDays, long intervalS, int batchRows, long idempotencyKeysS) {
     public boolean enabled() {
         return workflowsDays > 0 || articlesDays > 0 || alertsDays > 0;
     }

@@ -159,8 +159,12 @@ final class Settings {
         return text.strip();
     }
 
-    /** true or false, in any case. */
+    /** true or false, in any case; or a boolean, as a tree built in code (or by a YAML loader) holds it. */
     boolean flag(ConfigKey key) {
+        Setting s = values.get(key.path(""));
+        if (s != null && s.value instanceof Boolean b) {
+            return b;
+        }
         return Boolean.parseBoolean(choice(key, ""));
     }
 

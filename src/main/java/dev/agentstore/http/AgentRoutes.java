@@ -10,9 +10,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class AgentRoutes {
     private final StoreClient store;
+    private final Writes writes;
 
-    AgentRoutes(StoreClient store) {
+    AgentRoutes(StoreClient store, Writes writes) {
         this.store = store;
+        this.writes = writes;
     }
 
     void mount(Api api) {
@@ -27,11 +29,13 @@ final class AgentRoutes {
 
     private void save(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        Responses.json(
+        Writes.write(
                 ctx,
-                () -> store.saveAgentVersion(Requests.withoutPathField(Requests.jsonBody(ctx), "agent_name")
-                        .put("agent_name", name)),
-                201,
+                options -> store.saveAgentVersion(
+                        Requests.withoutPathField(Requests.jsonBody(ctx), "agent_name")
+                                .put("agent_name", name),
+                        options),
+                v -> 201,
                 v -> {
                     ctx.response()
                             .putHeader(
@@ -44,15 +48,20 @@ final class AgentRoutes {
                             .put("agent_name", name)
                             .put("version", v.getString("version"))
                             .put("agent_version", v);
-                });
+                },
+                AgentRoutes::rowVersion);
+    }
+
+    private static Long rowVersion(JsonObject v) {
+        return v.getLong("row_version");
     }
 
     private void get(RoutingContext ctx) {
-        Responses.json(ctx, () -> store.getAgentVersion(ctx.pathParam("name"), ctx.pathParam("version")), 200, v -> v);
+        Writes.entity(ctx, () -> store.getAgentVersion(ctx.pathParam("name"), ctx.pathParam("version")), "row_version");
     }
 
     private void latest(RoutingContext ctx) {
-        Responses.json(ctx, () -> store.latestAgentVersion(ctx.pathParam("name")), 200, v -> v);
+        Writes.entity(ctx, () -> store.latestAgentVersion(ctx.pathParam("name")), "row_version");
     }
 
     private void versions(RoutingContext ctx) {
@@ -63,17 +72,25 @@ final class AgentRoutes {
         Responses.query(ctx, store::listAgents);
     }
 
-    /** PUT or PATCH {@code {"is_active": true|false}}. */
+    /** PUT or PATCH {@code {"is_active": true|false}}, with If-Match on its row_version. */
     private void setActive(RoutingContext ctx) {
-        Responses.json(
+        Writes.write(
                 ctx,
-                () -> {
+                options -> {
                     JsonObject body = Requests.jsonBody(ctx);
                     Requests.withoutPathField(body, "agent_name");
                     Requests.withoutPathField(body, "version");
-                    return store.setAgentVersionActive(ctx.pathParam("name"), ctx.pathParam("version"), body);
+                    if (body.containsKey("expected_row_version")) {
+                        throw new Problems.BadRequest("over HTTP the expected row_version is the If-Match header");
+                    }
+                    Long expected = writes.ifMatch(ctx);
+                    if (expected != null) {
+                        body = body.copy().put("expected_row_version", expected);
+                    }
+                    return store.setAgentVersionActive(ctx.pathParam("name"), ctx.pathParam("version"), body, options);
                 },
-                200,
-                v -> v);
+                v -> 200,
+                v -> v,
+                AgentRoutes::rowVersion);
     }
 }

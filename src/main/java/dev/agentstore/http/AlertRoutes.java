@@ -24,17 +24,27 @@ final class AlertRoutes {
                 ctx,
                 "alerts",
                 one -> createOne(ctx, one),
-                batch -> Responses.json(ctx, () -> store.createAlerts(batch), 201, r -> r));
+                batch -> Writes.write(
+                        ctx,
+                        options -> store.createAlerts(batch, options),
+                        r -> r.getJsonArray("inserted").isEmpty() ? 200 : 201,
+                        r -> r,
+                        null));
     }
 
     private void createOne(RoutingContext ctx, JsonObject body) {
-        Responses.json(ctx, () -> store.createAlert(body), 201, alert -> {
-            ctx.response().putHeader("Location", "/api/alerts/" + alert.getLong("id"));
-            return new JsonObject()
-                    .put("id", alert.getLong("id"))
-                    .put("status", "created")
-                    .put("alert", alert);
-        });
+        Writes.write(
+                ctx,
+                options -> store.createAlert(body, options),
+                r -> 201,
+                alert -> {
+                    ctx.response().putHeader("Location", "/api/alerts/" + alert.getLong("id"));
+                    return new JsonObject()
+                            .put("id", alert.getLong("id"))
+                            .put("status", "created")
+                            .put("alert", alert);
+                },
+                null);
     }
 
     private void get(RoutingContext ctx) {

@@ -84,6 +84,11 @@ final class Api {
         mount(HttpMethod.PATCH, path, query, handler);
     }
 
+    /** A PATCH whose 415 advertises {@code acceptPatch} (RFC 5789), as the patch types it takes. */
+    void patch(String path, String acceptPatch, Query query, Handler<RoutingContext> handler) {
+        mount(HttpMethod.PATCH, path, query, handler, acceptPatch);
+    }
+
     /** Every route mounted so far, with who may call it. */
     List<Mounted> routes() {
         return List.copyOf(mounted);
@@ -122,6 +127,11 @@ final class Api {
     }
 
     private void mount(HttpMethod method, String path, Query query, Handler<RoutingContext> handler) {
+        mount(method, path, query, handler, ContentTypes.JSON);
+    }
+
+    private void mount(
+            HttpMethod method, String path, Query query, Handler<RoutingContext> handler, String acceptPatch) {
         boolean reads = method == HttpMethod.GET || method == HttpMethod.HEAD;
         Access who = access != null ? access : reads ? Access.READ : Access.WRITE;
         mounted.add(new Mounted(method, path, who));
@@ -135,8 +145,24 @@ final class Api {
         var route = router.route(method, path).handler(gate.require(who.scope, method + " " + path));
         if (!reads) {
             // after the gate: no body is read for a caller it refuses, nor one that is not JSON
-            route.handler(ContentTypes::check).handler(body);
+            route.handler(ctx -> ContentTypes.check(ctx, acceptPatch)).handler(body);
+        }
+        if (who == Access.ADMIN && !reads) {
+            route.handler(Api::noIdempotencyKey);
         }
         route.handler(query::check).handler(handler);
+    }
+
+    /** An admin action asked for twice finds the one running; a key would promise what it does not keep. */
+    private static void noIdempotencyKey(RoutingContext ctx) {
+        if (ctx.request().headers().contains(Writes.IDEMPOTENCY_KEY)) {
+            Problems.send(
+                    ctx,
+                    400,
+                    "the admin actions take no Idempotency-Key: a backup or a retention run asked for twice finds"
+                            + " the one running");
+        } else {
+            ctx.next();
+        }
     }
 }

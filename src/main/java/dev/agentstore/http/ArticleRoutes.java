@@ -24,22 +24,28 @@ final class ArticleRoutes {
     }
 
     private void createOne(RoutingContext ctx, JsonObject body) {
-        Responses.json(ctx, () -> store.createArticle(body), r -> r.getBoolean("inserted") ? 201 : 200, r -> {
-            ctx.response().putHeader("Location", "/api/articles/" + Responses.segment(r.getString("id")));
-            return new JsonObject()
-                    .put("id", r.getString("id"))
-                    .put("status", r.getBoolean("inserted") ? "created" : "ignored")
-                    .put("article", r.getJsonObject("article"));
-        });
+        Writes.write(
+                ctx,
+                options -> store.createArticle(body, options),
+                r -> r.getBoolean("inserted") ? 201 : 200,
+                r -> {
+                    ctx.response().putHeader("Location", "/api/articles/" + Responses.segment(r.getString("id")));
+                    return new JsonObject()
+                            .put("id", r.getString("id"))
+                            .put("status", r.getBoolean("inserted") ? "created" : "ignored")
+                            .put("article", r.getJsonObject("article"));
+                },
+                null);
     }
 
     /** 201 when the batch inserted something, 200 when every id was known. */
     private void createBatch(RoutingContext ctx, JsonObject body) {
-        Responses.json(
+        Writes.write(
                 ctx,
-                () -> store.createArticles(body),
+                options -> store.createArticles(body, options),
                 r -> r.getJsonArray("inserted").isEmpty() ? 200 : 201,
-                r -> r);
+                r -> r,
+                null);
     }
 
     private void get(RoutingContext ctx) {

@@ -22,6 +22,15 @@ final class ContentTypes {
     private ContentTypes() {}
 
     static void check(RoutingContext ctx) {
+        check(ctx, JSON);
+    }
+
+    /**
+     * As {@link #check(RoutingContext)}, for a PATCH whose 415 names the patch types it takes in {@code
+     * Accept-Patch}: a workflow's names {@code application/merge-patch+json} first (it takes
+     * {@code application/json} too, read as the same merge patch).
+     */
+    static void check(RoutingContext ctx, String acceptPatch) {
         HttpServerRequest request = ctx.request();
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null ? !hasBody(request) : json(type)) {
@@ -30,7 +39,7 @@ final class ContentTypes {
         }
         // RFC 7694 (Accept-Post is the same idea for POST, Accept-Patch RFC 5789): what this route takes
         if (request.method() == HttpMethod.PATCH) {
-            ctx.response().putHeader("Accept-Patch", JSON);
+            ctx.response().putHeader("Accept-Patch", acceptPatch);
         } else if (request.method() == HttpMethod.POST) {
             ctx.response().putHeader("Accept-Post", JSON);
         }

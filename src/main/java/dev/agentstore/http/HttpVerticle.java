@@ -60,7 +60,7 @@ public final class HttpVerticle extends VerticleBase {
         router.route().handler(Uris::check);
         // The body is read in each route's chain, after its gate: nothing is read for a caller who is refused.
         Api api = new Api(router, new Gate(keys), bodies);
-        mount(api, vertx, store);
+        mount(api, vertx, store, new Writes(config.requireIfMatch()));
         router.errorHandler(
                 404,
                 ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
@@ -118,11 +118,11 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     /** Every route of the API; the tests read the list from here too, to check that each refuses what it must. */
-    static void mount(Api api, Vertx vertx, StoreClient store) {
-        new WorkflowRoutes(store).mount(api);
+    static void mount(Api api, Vertx vertx, StoreClient store, Writes writes) {
+        new WorkflowRoutes(store, writes).mount(api);
         new ArticleRoutes(store).mount(api);
         new AlertRoutes(store).mount(api);
-        new AgentRoutes(store).mount(api);
+        new AgentRoutes(store, writes).mount(api);
         new HealthRoutes(vertx, store).mount(api);
         new MetricsRoutes(vertx).mount(api);
         new OpenApiRoutes().mount(api);
@@ -136,7 +136,7 @@ public final class HttpVerticle extends VerticleBase {
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */
     static List<Api.Mounted> routes(Vertx vertx, StoreClient store) {
         Api api = new Api(Router.router(vertx), Gate.anyone(), RoutingContext::next);
-        mount(api, vertx, store);
+        mount(api, vertx, store, new Writes(false));
         return api.routes();
     }
 

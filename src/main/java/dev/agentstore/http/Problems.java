@@ -131,6 +131,8 @@ final class Problems {
     static void fail(RoutingContext ctx, Throwable err) {
         if (err instanceof BadRequest bad) {
             send(ctx, Failures.BAD_REQUEST, bad.getMessage());
+        } else if (err instanceof Writes.Precondition p) {
+            send(ctx, p.status, p.getMessage());
         } else if (err instanceof ReplyException re) {
             switch (re.failureType()) {
                 case RECIPIENT_FAILURE -> {

@@ -141,6 +141,12 @@ public final class Fields {
      * {@code articles[3]: 'url' must be a string, got a number}, and keeps its code.
      */
     public static <T> List<T> items(JsonObject body, String field, int maxItems, Function<JsonObject, T> parse) {
+        return items(body, field, 1, maxItems, parse);
+    }
+
+    /** As above, with at least {@code minItems} items: 0 for a batch that may be empty (an empty scrape). */
+    public static <T> List<T> items(
+            JsonObject body, String field, int minItems, int maxItems, Function<JsonObject, T> parse) {
         Object v = body.getValue(field);
         if (v == null) {
             throw missing(field);
@@ -148,8 +154,8 @@ public final class Fields {
         if (!(v instanceof JsonArray array)) {
             throw bad("'" + field + "' must be an array, got " + typeName(v));
         }
-        if (array.isEmpty()) {
-            throw bad("'" + field + "' must hold at least one item");
+        if (array.size() < minItems) {
+            throw bad("'" + field + "' must hold at least " + minItems + " item" + (minItems == 1 ? "" : "s"));
         }
         if (array.size() > maxItems) {
             throw new StoreException(
@@ -171,6 +177,36 @@ public final class Fields {
         }
         return items;
     }
+
+    /**
+     * A timestamp given by the caller (an import, a backfill, the Python scraper's {@code created_at}), stored as
+     * given: ISO-8601 {@code YYYY-MM-DD}, {@code T} or a space, {@code HH:MM:SS}, an optional fraction of 1 to 9
+     * digits and an optional {@code Z} or {@code ±HH:MM}, the forms the Python implementation wrote and read. A
+     * date or a time that does not exist is refused. Null when absent or null.
+     */
+    public static String optionalTimestamp(JsonObject body, String field) {
+        String s = optionalText(body, field, 64);
+        if (s == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = TIMESTAMP.matcher(s);
+        if (!m.matches()) {
+            throw bad("'" + field + "' must be an ISO-8601 timestamp such as 2025-11-28T03:50:52.611432 or"
+                    + " 2025-11-28T03:50:52Z, got '" + s + "'");
+        }
+        try {
+            java.time.LocalDateTime.parse(m.group(1) + "T" + m.group(2));
+            if (m.group(3) != null && !m.group(3).equals("Z")) {
+                java.time.ZoneOffset.of(m.group(3));
+            }
+        } catch (java.time.DateTimeException e) {
+            throw bad("'" + field + "' is not a time that exists: '" + s + "'");
+        }
+        return s;
+    }
+
+    private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile(
+            "(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(Z|[+-]\\d{2}:\\d{2})?");
 
     public static int intIn(JsonObject body, String field, int def, int min, int max) {
         Object v = body.getValue(field);

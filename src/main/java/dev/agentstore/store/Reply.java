@@ -6,5 +6,10 @@ import io.vertx.core.json.JsonObject;
 public interface Reply {
     void ok(JsonObject body);
 
+    /** {@code replayed}: the body is the stored answer of an idempotency key, and nothing was written. */
+    default void ok(JsonObject body, boolean replayed) {
+        ok(body);
+    }
+
     void fail(int code, String message);
 }

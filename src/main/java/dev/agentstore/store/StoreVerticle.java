@@ -17,6 +17,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ import java.util.logging.Logger;
  */
 public final class StoreVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(StoreVerticle.class.getName());
+    /** How often expired idempotency keys are looked for. */
+    static final long PURGE_INTERVAL_MS = 60_000;
 
     private final AppConfig config;
     private final Map<String, Database> databases = new LinkedHashMap<>();
@@ -47,6 +50,8 @@ public final class StoreVerticle extends VerticleBase {
     private StoreHealth health;
     private Backups backups;
     private Retention retention;
+    private IdempotencyKeys idempotency;
+    private final List<IdempotencyKeys.Purge> purges = new ArrayList<>();
     /** Null without metrics. */
     private BusTimers timers;
 
@@ -85,6 +90,17 @@ public final class StoreVerticle extends VerticleBase {
         retention = new Retention(
                 vertx, config.retention(), workflowDb, Metrics.registry(vertx).orElse(null));
         retention.start();
+        idempotency = new IdempotencyKeys(Duration.ofSeconds(config.retention().idempotencyKeysS()));
+        databases.values().forEach(db -> {
+            IdempotencyKeys.Purge purge = new IdempotencyKeys.Purge(
+                    vertx,
+                    db,
+                    Duration.ofSeconds(config.retention().idempotencyKeysS()),
+                    config.retention().batchRows(),
+                    PURGE_INTERVAL_MS);
+            purge.start();
+            purges.add(purge);
+        });
         LocalJsonCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
@@ -107,6 +123,8 @@ public final class StoreVerticle extends VerticleBase {
         if (retention != null) {
             retention.close();
         }
+        purges.forEach(IdempotencyKeys.Purge::close);
+        purges.clear();
         if (backups != null) {
             backups.close(); // before the databases: a copy's read transaction would hold off their checkpoint
         }
@@ -143,8 +161,9 @@ public final class StoreVerticle extends VerticleBase {
     private void onWorkflows(Message<Object> msg) {
         dispatch(msg, Addresses.WORKFLOWS, (action, body, reply) -> {
             switch (action) {
-                case Actions.CREATE -> workflowDb.write(workflows.create(body), reply);
-                case Actions.UPDATE -> workflowDb.write(workflows.update(body), reply);
+                case Actions.CREATE -> write(msg, workflowDb, workflows.create(body), reply);
+                case Actions.UPDATE -> write(msg, workflowDb, workflows.update(body), reply);
+                case Actions.PATCH -> write(msg, workflowDb, workflows.patch(body), reply);
                 case Actions.GET -> workflowDb.read(workflows.get(body), reply);
                 case Actions.LIST -> workflowDb.read(workflows.list(body), reply);
                 case Actions.LIST_HISTORY -> workflowDb.read(workflows.history(body), reply);
@@ -156,8 +175,8 @@ public final class StoreVerticle extends VerticleBase {
     private void onArticles(Message<Object> msg) {
         dispatch(msg, Addresses.ARTICLES, (action, body, reply) -> {
             switch (action) {
-                case Actions.CREATE -> workflowDb.write(articles.create(body), reply);
-                case Actions.CREATE_BATCH -> workflowDb.write(articles.createBatch(body), reply);
+                case Actions.CREATE -> write(msg, workflowDb, articles.create(body), reply);
+                case Actions.CREATE_BATCH -> write(msg, workflowDb, articles.createBatch(body), reply);
                 case Actions.GET -> workflowDb.read(articles.get(body), reply);
                 case Actions.LIST -> workflowDb.read(articles.list(body), reply);
                 default -> unknownAction(action, reply);
@@ -168,8 +187,8 @@ public final class StoreVerticle extends VerticleBase {
     private void onAlerts(Message<Object> msg) {
         dispatch(msg, Addresses.ALERTS, (action, body, reply) -> {
             switch (action) {
-                case Actions.CREATE -> workflowDb.write(alerts.create(body), reply);
-                case Actions.CREATE_BATCH -> workflowDb.write(alerts.createBatch(body), reply);
+                case Actions.CREATE -> write(msg, workflowDb, alerts.create(body), reply);
+                case Actions.CREATE_BATCH -> write(msg, workflowDb, alerts.createBatch(body), reply);
                 case Actions.GET -> workflowDb.read(alerts.get(body), reply);
                 case Actions.LIST -> workflowDb.read(alerts.list(body), reply);
                 default -> unknownAction(action, reply);
@@ -180,8 +199,8 @@ public final class StoreVerticle extends VerticleBase {
     private void onAgents(Message<Object> msg) {
         dispatch(msg, Addresses.AGENTS, (action, body, reply) -> {
             switch (action) {
-                case Actions.CREATE -> agentDb.write(agents.create(body), reply);
-                case Actions.SET_ACTIVE -> agentDb.write(agents.setActive(body), reply);
+                case Actions.CREATE -> write(msg, agentDb, agents.create(body), reply);
+                case Actions.SET_ACTIVE -> write(msg, agentDb, agents.setActive(body), reply);
                 case Actions.GET -> agentDb.read(agents.get(body), reply);
                 case Actions.GET_LATEST -> agentDb.read(agents.latest(body), reply);
                 case Actions.LIST_VERSIONS -> agentDb.read(agents.listVersions(body), reply);
@@ -191,7 +210,34 @@ public final class StoreVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * Queues a write on {@code db}; with an idempotency key, as a {@link IdempotencyKeys.Keyed} work whose
+     * fingerprint is the message's address, action and body (the body as sent, before any default).
+     */
+    private void write(Message<Object> msg, Database db, Work work, Reply reply) {
+        String key = IdempotencyKeys.validKey(msg.headers().get(Actions.IDEMPOTENCY_KEY));
+        if (key == null) {
+            db.write(work, reply);
+            return;
+        }
+        String caller = msg.headers().get(Actions.CALLER);
+        String fingerprint = IdempotencyKeys.fingerprint(
+                msg.address(),
+                msg.headers().get(Actions.HEADER),
+                msg.body() instanceof JsonObject o ? o : new JsonObject());
+        IdempotencyKeys.Keyed keyed = idempotency.keyed(work, caller == null ? "bus" : caller, key, fingerprint);
+        db.write(keyed, keyed.reply(reply));
+    }
+
     private void onStore(Message<Object> msg) {
+        if (msg.headers().contains(Actions.IDEMPOTENCY_KEY)) {
+            new MessageReply(msg, null, 0)
+                    .fail(
+                            Failures.BAD_REQUEST,
+                            "the admin actions take no idempotency key: a backup or a retention"
+                                    + " run asked for twice finds the one running");
+            return;
+        }
         dispatch(msg, Addresses.STORE, (action, body, reply) -> {
             switch (action) {
                 case Actions.HEALTH -> health.check().onComplete(ar -> reply.ok(ar.result()));
@@ -254,12 +300,18 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     private static final DeliveryOptions REPLY = LocalJsonCodec.options();
+    private static final DeliveryOptions REPLAYED = LocalJsonCodec.options().addHeader(Actions.REPLAYED, "true");
 
     /** {@code timers}: null without metrics; else the answer is timed from {@code startNanos}. */
     private record MessageReply(Message<Object> msg, BusTimers.Pair timers, long startNanos) implements Reply {
         @Override
         public void ok(JsonObject body) {
-            msg.reply(body, REPLY);
+            ok(body, false);
+        }
+
+        @Override
+        public void ok(JsonObject body, boolean replayed) {
+            msg.reply(body, replayed ? REPLAYED : REPLY);
             if (timers != null) {
                 timers.ok().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             }

@@ -25,7 +25,8 @@ class ListenAddressTest {
                 1000,
                 List.of(),
                 List.of(),
-                HttpConfig.AccessLogFormat.OFF);
+                HttpConfig.AccessLogFormat.OFF,
+                false);
     }
 
     @ParameterizedTest(name = "{0}")

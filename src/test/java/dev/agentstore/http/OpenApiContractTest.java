@@ -277,7 +277,9 @@ class OpenApiContractTest {
     @Nested
     @DisplayName("the check of an answer")
     class Check {
-        final MultiMap json = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+        final MultiMap json = MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/json")
+                .add("ETag", "\"1\"");
 
         String check(HttpMethod method, String uri, int status, MultiMap headers, JsonObject body) {
             return contract.check(method, uri, status, headers::get, body == null ? null : body.toBuffer());
@@ -293,7 +295,8 @@ class OpenApiContractTest {
                     .put("error_message", null)
                     .put("created_at", "2026-01-01T00:00:00.000Z")
                     .put("updated_at", "2026-01-01T00:00:00.000Z")
-                    .put("completed_at", null);
+                    .put("completed_at", null)
+                    .put("version", 1);
         }
 
         @Test
@@ -329,6 +332,9 @@ class OpenApiContractTest {
         void refusesWhatIsNotDocumented() {
             assertTrue(check(HttpMethod.GET, "/api/workflows/w", 500, json, workflow())
                     .contains("not documented"));
+            MultiMap noEtag = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+            assertTrue(check(HttpMethod.GET, "/api/workflows/w", 200, noEtag, workflow())
+                    .contains("header ETag is required"));
             MultiMap text = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain");
             assertNotNull(check(HttpMethod.GET, "/api/workflows/w", 200, text, workflow()));
             JsonObject created = new JsonObject()

@@ -176,7 +176,7 @@ class WorkflowApiTest {
                 new JsonObject().put("workflow_name", "w").put("priority", 1));
         assertProblem(post, 400);
         assertEquals(
-                "unknown field 'priority'; allowed: initial_data, workflow_name",
+                "unknown field 'priority'; allowed: id, initial_data, workflow_name",
                 post.bodyAsJsonObject().getString("detail"));
     }
 

@@ -201,8 +201,8 @@ class ArticleBusTest {
         }
 
         @ParameterizedTest(name = "{0}")
-        @ValueSource(strings = {"{}", "{\"articles\": []}", "{\"articles\": {}}", "{\"articles\": [], \"extra\": 1}"})
-        @DisplayName("refuses a missing, empty or mistyped list with 400")
+        @ValueSource(strings = {"{}", "{\"articles\": null}", "{\"articles\": {}}", "{\"articles\": [], \"extra\": 1}"})
+        @DisplayName("refuses a missing or mistyped list with 400 (an empty one is an empty scrape: 200)")
         void refusesBadBatches(String body) {
             failsWith(Failures.BAD_REQUEST, server.store.createArticles(new JsonObject(body)));
         }

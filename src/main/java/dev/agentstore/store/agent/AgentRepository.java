@@ -27,6 +27,8 @@ public final class AgentRepository {
     private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("include_code", "limit", "offset");
     private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
     private static final Set<String> SET_ACTIVE_FIELDS = Set.of("is_active");
+    /** The version a change names, and the row_version it expects (over HTTP: the path and If-Match). */
+    private static final Set<String> SET_ACTIVE_KEY = Set.of("agent_name", "version", "expected_row_version");
 
     private final LimitsConfig limits;
 
@@ -54,7 +56,8 @@ public final class AgentRepository {
                     .put("description", description)
                     .put("created_at", now)
                     .put("created_by", createdBy)
-                    .put("is_active", true);
+                    .put("is_active", true)
+                    .put("row_version", 1L);
         };
     }
 
@@ -110,20 +113,37 @@ public final class AgentRepository {
                         .put("latest_version", rs.getString(3)));
     }
 
-    /** Write: activates or deactivates one version; replies with it, code left out; 404 if it does not exist. */
+    /**
+     * Write: activates or deactivates one version; replies with it, code left out; 404 if it does not exist, 412
+     * when {@code expected_row_version} is given and is not its row_version. Each change adds 1 to row_version.
+     */
     public Work setActive(JsonObject body) {
-        Fields.onlyKnown(body, VERSION_KEY, SET_ACTIVE_FIELDS);
+        Fields.onlyKnown(body, SET_ACTIVE_KEY, SET_ACTIVE_FIELDS);
         String name = agentName(body);
         String version = version(body);
         boolean active = Fields.requiredBoolean(body, "is_active");
-        return s -> {
-            if (s.update(s.prepare(AgentSql.SET_ACTIVE, active ? 1 : 0, name, version)) == 0) {
-                throw notFound(name, version);
+        Long expected = null;
+        if (body.getValue("expected_row_version") != null) {
+            expected = Fields.requiredLong(body, "expected_row_version");
+            if (expected < 1) {
+                throw Fields.bad("'expected_row_version' must be at least 1, got " + expected);
             }
-            return Rows.one(
+        }
+        Long expectedRowVersion = expected;
+        return s -> {
+            JsonObject v = Rows.one(
                     s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE, name, version),
                     AgentRepository::withoutCode,
                     () -> notFound(name, version));
+            long rowVersion = v.getLong("row_version");
+            if (expectedRowVersion != null && expectedRowVersion != rowVersion) {
+                throw new StoreException(
+                        Failures.PRECONDITION_FAILED,
+                        "agent " + name + " version " + version + " is at row_version " + rowVersion + ", not "
+                                + expectedRowVersion + "; read it again and retry on what it holds now");
+            }
+            s.update(s.prepare(AgentSql.SET_ACTIVE, active ? 1 : 0, rowVersion + 1, name, version));
+            return v.put("is_active", active).put("row_version", rowVersion + 1);
         };
     }
 
@@ -148,10 +168,11 @@ public final class AgentRepository {
                 .put("description", rs.getString(4))
                 .put("created_at", rs.getString(5))
                 .put("created_by", rs.getString(6))
-                .put("is_active", rs.getInt(7) == 1);
+                .put("is_active", rs.getInt(7) == 1)
+                .put("row_version", rs.getLong(8));
     }
 
     private static JsonObject withCode(ResultSet rs) throws SQLException {
-        return withoutCode(rs).put("code", rs.getString(8));
+        return withoutCode(rs).put("code", rs.getString(9));
     }
 }

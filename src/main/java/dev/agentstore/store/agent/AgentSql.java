@@ -1,7 +1,8 @@
 package dev.agentstore.store.agent;
 
 final class AgentSql {
-    static final String COLUMNS = "id, agent_name, version, description, created_at, created_by, is_active";
+    static final String COLUMNS =
+            "id, agent_name, version, description, created_at, created_by, is_active, row_version";
     static final String COLUMNS_WITH_CODE = COLUMNS + ", code";
 
     /** The unique index on (agent_name, version) decides; an update count of 0 means the version exists. */
@@ -34,7 +35,8 @@ final class AgentSql {
          ORDER BY v.created_at DESC, v.id DESC LIMIT 1)
       FROM agent_versions a GROUP BY a.agent_name ORDER BY a.agent_name LIMIT ? OFFSET ?""";
 
-    static final String SET_ACTIVE = "UPDATE agent_versions SET is_active = ? WHERE agent_name = ? AND version = ?";
+    static final String SET_ACTIVE =
+            "UPDATE agent_versions SET is_active = ?, row_version = ? WHERE agent_name = ? AND version = ?";
 
     private AgentSql() {}
 }

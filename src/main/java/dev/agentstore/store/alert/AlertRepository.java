@@ -22,12 +22,17 @@ import java.util.Set;
  * {@link Work} to run.
  */
 public final class AlertRepository {
-    private static final Set<String> ALERT_FIELDS = Set.of("title", "message", "source_url");
+    private static final Set<String> ALERT_FIELDS = Set.of("title", "message", "source_url", "created_at");
     private static final Set<String> BATCH_FIELDS = Set.of("alerts");
     private static final Set<String> GET_FIELDS = Set.of("id");
     private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
 
-    private record Alert(String title, String message, String sourceUrl) {}
+    /** {@code createdAt}: as the caller gave it, or null for the time of the write. */
+    private record Alert(String title, String message, String sourceUrl, String createdAt) {
+        String createdAt(String now) {
+            return createdAt != null ? createdAt : now;
+        }
+    }
 
     private final LimitsConfig limits;
 
@@ -40,7 +45,7 @@ public final class AlertRepository {
         Alert a = parse(body);
         return s -> {
             String now = Timestamps.now();
-            return json(insert(s, a, now), a, now);
+            return json(insert(s, a, now), a, a.createdAt(now));
         };
     }
 
@@ -50,7 +55,7 @@ public final class AlertRepository {
      */
     public Work createBatch(JsonObject body) {
         Fields.onlyKnown(body, BATCH_FIELDS);
-        List<Alert> batch = Fields.items(body, "alerts", limits.maxBatchItems(), this::parse);
+        List<Alert> batch = Fields.items(body, "alerts", 0, limits.maxBatchItems(), this::parse);
         return s -> {
             String now = Timestamps.now();
             JsonArray inserted = new JsonArray();
@@ -83,11 +88,12 @@ public final class AlertRepository {
         return new Alert(
                 Fields.requiredText(body, "title", Fields.SHORT_TEXT),
                 Fields.optionalLongText(body, "message", limits.maxFieldBytes()),
-                Fields.optionalText(body, "source_url", Fields.URL_TEXT));
+                Fields.optionalText(body, "source_url", Fields.URL_TEXT),
+                Fields.optionalTimestamp(body, "created_at"));
     }
 
     private static long insert(Session s, Alert a, String now) throws SQLException {
-        s.update(s.prepare(AlertSql.INSERT, a.title(), a.message(), a.sourceUrl(), now));
+        s.update(s.prepare(AlertSql.INSERT, a.title(), a.message(), a.sourceUrl(), a.createdAt(now)));
         return s.lastInsertRowid();
     }
 

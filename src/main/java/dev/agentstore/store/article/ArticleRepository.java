@@ -23,12 +23,17 @@ import java.util.UUID;
  * method validates its whole request at once (400 or 413) and returns the {@link Work} to run.
  */
 public final class ArticleRepository {
-    private static final Set<String> ARTICLE_FIELDS = Set.of("id", "url", "title", "content");
+    private static final Set<String> ARTICLE_FIELDS = Set.of("id", "url", "title", "content", "created_at");
     private static final Set<String> BATCH_FIELDS = Set.of("articles");
     private static final Set<String> GET_FIELDS = Set.of("id");
     private static final Set<String> LIST_FIELDS = Set.of("url", "limit", "offset");
 
-    private record Article(String id, String url, String title, String content) {}
+    /** {@code createdAt}: as the caller gave it, or null for the time of the write. */
+    private record Article(String id, String url, String title, String content, String createdAt) {
+        String createdAt(String now) {
+            return createdAt != null ? createdAt : now;
+        }
+    }
 
     private final LimitsConfig limits;
 
@@ -42,7 +47,7 @@ public final class ArticleRepository {
         return s -> {
             String now = Timestamps.now();
             boolean inserted = insert(s, a, now);
-            JsonObject stored = inserted ? json(a, now) : find(s, a.id());
+            JsonObject stored = inserted ? json(a, a.createdAt(now)) : find(s, a.id());
             return new JsonObject().put("id", a.id()).put("inserted", inserted).put("article", stored);
         };
     }
@@ -53,7 +58,7 @@ public final class ArticleRepository {
      */
     public Work createBatch(JsonObject body) {
         Fields.onlyKnown(body, BATCH_FIELDS);
-        List<Article> batch = Fields.items(body, "articles", limits.maxBatchItems(), this::parse);
+        List<Article> batch = Fields.items(body, "articles", 0, limits.maxBatchItems(), this::parse);
         return s -> {
             String now = Timestamps.now();
             JsonArray inserted = new JsonArray();
@@ -89,11 +94,14 @@ public final class ArticleRepository {
                 id == null ? UUID.randomUUID().toString() : id,
                 Fields.requiredText(body, "url", Fields.URL_TEXT),
                 Fields.optionalLongText(body, "title", limits.maxFieldBytes()),
-                Fields.optionalLongText(body, "content", limits.maxFieldBytes()));
+                Fields.optionalLongText(body, "content", limits.maxFieldBytes()),
+                Fields.optionalTimestamp(body, "created_at"));
     }
 
     private static boolean insert(Session s, Article a, String now) throws SQLException {
-        return s.update(s.prepare(ArticleSql.INSERT_OR_IGNORE, a.id(), a.url(), a.title(), a.content(), now)) == 1;
+        return s.update(s.prepare(
+                        ArticleSql.INSERT_OR_IGNORE, a.id(), a.url(), a.title(), a.content(), a.createdAt(now)))
+                == 1;
     }
 
     private static JsonObject find(Session s, String id) throws SQLException {

@@ -7,6 +7,7 @@ import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
 import dev.agentstore.store.Session;
 import dev.agentstore.store.StoreException;
+import dev.agentstore.store.StoredValues;
 import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
 import io.vertx.core.json.DecodeException;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -23,10 +25,21 @@ import java.util.UUID;
  * or on the writer.
  */
 public final class WorkflowRepository {
-    private static final Set<String> CREATE_FIELDS = Set.of("workflow_name", "initial_data");
+    private static final Set<String> CREATE_FIELDS = Set.of("id", "workflow_name", "initial_data");
     private static final Set<String> KEY = Set.of("id");
+    /**
+     * The row an update names, and the version it expects: accepted, not listed as a field of the change (over
+     * HTTP they are the path and If-Match).
+     */
+    private static final Set<String> UPDATE_KEY = Set.of("id", "expected_version");
+
     private static final Set<String> UPDATE_FIELDS = Set.of("status", "current_step", "data", "error_message");
+    private static final Set<String> PATCH_FIELDS = Set.of("patch");
+    private static final Set<String> PATCHABLE = Set.of("status", "current_step", "data", "error_message");
     private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
+
+    /** The history texts of the Python implementation, so that old and new rows read alike (docs/api.md). */
+    static final String CREATED = "Workflow created";
 
     private final LimitsConfig limits;
 
@@ -34,17 +47,24 @@ public final class WorkflowRepository {
         this.limits = limits;
     }
 
-    /** Write: a new pending workflow and its first history row. */
+    /**
+     * Write: a new pending workflow and its first history row. An {@code id} given by the caller (the Python
+     * manager's {@code workflow_id}) is kept; one that exists is a 409.
+     */
     public Work create(JsonObject body) {
         Fields.onlyKnown(body, CREATE_FIELDS);
+        String given = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
         String name = Fields.requiredText(body, "workflow_name", Fields.SHORT_TEXT);
         String data = Fields.optionalObject(body, "initial_data", limits.maxFieldBytes());
         return s -> {
-            String id = UUID.randomUUID().toString();
+            String id = given != null ? given : UUID.randomUUID().toString();
+            if (given != null && Rows.exists(s.prepare(WorkflowSql.EXISTS, id))) {
+                throw new StoreException(Failures.CONFLICT, "workflow " + id + " exists; choose another id");
+            }
             String now = Timestamps.now();
             String status = WorkflowStatus.PENDING.value();
             s.update(s.prepare(WorkflowSql.INSERT, id, name, status, data, now, now));
-            appendHistory(s, id, status, null, "workflow created", now);
+            appendHistory(s, id, status, null, CREATED, now);
             return new JsonObject()
                     .put("id", id)
                     .put("workflow_name", name)
@@ -54,7 +74,8 @@ public final class WorkflowRepository {
                     .put("error_message", null)
                     .put("created_at", now)
                     .put("updated_at", now)
-                    .put("completed_at", null);
+                    .put("completed_at", null)
+                    .put("version", 1L);
         };
     }
 
@@ -65,12 +86,14 @@ public final class WorkflowRepository {
     }
 
     /**
-     * Write: changes status, step, data or error message and appends a history row. A final workflow
-     * refuses every change with 409.
+     * Write: changes status, step, data or error message and appends a history row, as the Python
+     * implementation's PUT: a field left out or null is left as it is. {@code expected_version}, when given, must
+     * be the stored version (else 412); the status must be one the current status may move to (else 409).
      */
     public Work update(JsonObject body) {
-        Fields.onlyKnown(body, KEY, UPDATE_FIELDS);
+        Fields.onlyKnown(body, UPDATE_KEY, UPDATE_FIELDS);
         String id = id(body);
+        Long expected = expectedVersion(body);
         String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
         WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
         String step = Fields.optionalText(body, "current_step", Fields.SHORT_TEXT);
@@ -81,13 +104,8 @@ public final class WorkflowRepository {
         }
         return s -> {
             JsonObject wf = find(s, id);
-            String current = wf.getString("status");
-            if (WorkflowStatus.isFinal(current)) {
-                throw new StoreException(
-                        Failures.CONFLICT, "workflow " + id + " is " + current + ", a final status; it cannot change");
-            }
-            String now = Timestamps.now();
-            String newStatus = status == null ? current : status.value();
+            checkVersion(wf, expected);
+            checkTransition(wf, status);
             if (step != null) {
                 wf.put("current_step", step);
             }
@@ -97,22 +115,165 @@ public final class WorkflowRepository {
             if (error != null) {
                 wf.put("error_message", error);
             }
-            wf.put("status", newStatus).put("updated_at", now);
-            if (status != null && status.isFinal()) {
-                wf.put("completed_at", now);
-            }
-            s.update(s.prepare(
-                    WorkflowSql.UPDATE,
-                    newStatus,
-                    wf.getString("current_step"),
-                    data != null ? data : encode(wf.getValue("data")),
-                    wf.getString("error_message"),
-                    now,
-                    wf.getString("completed_at"),
-                    id));
-            appendHistory(s, id, newStatus, wf.getString("current_step"), error, now);
-            return wf;
+            return write(s, wf, status, data != null ? data : encode(wf.getValue("data")), error);
         };
+    }
+
+    /**
+     * Write: a JSON Merge Patch (RFC 7396) of the workflow's status, current_step, data and error_message:
+     * {@code {id, patch: {...}, expected_version?}}. A member set to null clears current_step or
+     * error_message, or a key of data (data: null clears all of it); an object for data is merged into it, key by
+     * key, at every depth. Status cannot be cleared. An empty patch changes nothing and writes nothing.
+     */
+    public Work patch(JsonObject body) {
+        Fields.onlyKnown(body, UPDATE_KEY, PATCH_FIELDS);
+        String id = id(body);
+        Long expected = expectedVersion(body);
+        Object p = body.getValue("patch");
+        if (!(p instanceof JsonObject patch)) {
+            throw Fields.bad("'patch' must be a JSON object (a merge patch, RFC 7396)");
+        }
+        for (String name : patch.fieldNames()) {
+            if (!PATCHABLE.contains(name)) {
+                throw Fields.bad("'" + name + "' cannot be patched; a patch may hold "
+                        + String.join(", ", new TreeSet<>(PATCHABLE)));
+            }
+        }
+        if (patch.containsKey("status") && patch.getValue("status") == null) {
+            throw Fields.bad("'status' cannot be cleared; name the status to move to");
+        }
+        String statusText = Fields.optionalText(patch, "status", Fields.SHORT_TEXT);
+        WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
+        String step = Fields.optionalText(patch, "current_step", Fields.SHORT_TEXT);
+        String error = Fields.optionalLongText(patch, "error_message", limits.maxFieldBytes());
+        Object dataPatch = patch.getValue("data");
+        if (dataPatch != null && !(dataPatch instanceof JsonObject)) {
+            throw Fields.bad("'data' must be a JSON object (merged into the stored data) or null (clears it)");
+        }
+        if (dataPatch != null) {
+            StoredValues.object("data", ((JsonObject) dataPatch).getMap());
+        }
+        return s -> {
+            JsonObject wf = find(s, id);
+            checkVersion(wf, expected);
+            if (patch.isEmpty()) {
+                return wf;
+            }
+            checkTransition(wf, status);
+            if (patch.containsKey("current_step")) {
+                wf.put("current_step", step);
+            }
+            if (patch.containsKey("error_message")) {
+                wf.put("error_message", error);
+            }
+            String data = encode(wf.getValue("data"));
+            if (patch.containsKey("data")) {
+                if (dataPatch == null) {
+                    data = null;
+                } else {
+                    Object stored = wf.getValue("data");
+                    JsonObject merged =
+                            mergePatch(stored instanceof JsonObject o ? o : new JsonObject(), (JsonObject) dataPatch);
+                    data = merged.encode();
+                    long bytes = StoredValues.utf8Length("data", data);
+                    if (bytes > limits.maxFieldBytes()) {
+                        throw new StoreException(
+                                Failures.TOO_LARGE,
+                                "'data' after the patch would be " + bytes + " bytes; it must be at most "
+                                        + limits.maxFieldBytes() + " bytes");
+                    }
+                    wf.put("data", merged);
+                }
+                if (data == null) {
+                    wf.putNull("data");
+                }
+            }
+            return write(s, wf, status, data, error);
+        };
+    }
+
+    /** RFC 7396 on objects: a null member removes the key, an object member merges into an object, others replace. */
+    static JsonObject mergePatch(JsonObject target, JsonObject patch) {
+        JsonObject result = target.copy();
+        for (String key : patch.fieldNames()) {
+            Object value = patch.getValue(key);
+            if (value == null) {
+                result.remove(key);
+            } else if (value instanceof JsonObject p) {
+                Object current = result.getValue(key);
+                result.put(key, mergePatch(current instanceof JsonObject o ? o : new JsonObject(), p));
+            } else {
+                result.put(key, value);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Writes {@code wf} (whose fields already hold the change) with {@code status} when given, a new version and
+     * a history row in the Python implementation's words: the error message when one was given, else
+     * "Updated to STATUS", else "State updated".
+     */
+    private static JsonObject write(Session s, JsonObject wf, WorkflowStatus status, String data, String error)
+            throws SQLException {
+        String now = Timestamps.now();
+        String newStatus = status == null ? wf.getString("status") : status.value();
+        long version = wf.getLong("version") + 1;
+        wf.put("status", newStatus).put("updated_at", now).put("version", version);
+        if (status != null && status.isFinal()) {
+            wf.put("completed_at", now);
+        }
+        s.update(s.prepare(
+                WorkflowSql.UPDATE,
+                newStatus,
+                wf.getString("current_step"),
+                data,
+                wf.getString("error_message"),
+                now,
+                wf.getString("completed_at"),
+                version,
+                wf.getString("id")));
+        String message = error != null ? error : status != null ? "Updated to " + newStatus : "State updated";
+        appendHistory(s, wf.getString("id"), newStatus, wf.getString("current_step"), message, now);
+        return wf;
+    }
+
+    private static Long expectedVersion(JsonObject body) {
+        if (body.getValue("expected_version") == null) {
+            return null;
+        }
+        long v = Fields.requiredLong(body, "expected_version");
+        if (v < 1) {
+            throw Fields.bad("'expected_version' must be at least 1, got " + v);
+        }
+        return v;
+    }
+
+    private static void checkVersion(JsonObject wf, Long expected) {
+        long version = wf.getLong("version");
+        if (expected != null && expected != version) {
+            throw new StoreException(
+                    Failures.PRECONDITION_FAILED,
+                    "workflow " + wf.getString("id") + " is at version " + version + ", not " + expected
+                            + "; read it again and retry on what it holds now");
+        }
+    }
+
+    /** 409 for a change of a final workflow, or to a status its current one may not move to. */
+    private static void checkTransition(JsonObject wf, WorkflowStatus to) {
+        String current = wf.getString("status");
+        Set<WorkflowStatus> next = WorkflowStatus.next(current);
+        if (next.isEmpty()) {
+            throw new StoreException(
+                    Failures.CONFLICT,
+                    "workflow " + wf.getString("id") + " is " + current + ", a final status; it cannot change");
+        }
+        if (to != null && !next.contains(to)) {
+            throw new StoreException(
+                    Failures.CONFLICT,
+                    "workflow " + wf.getString("id") + " is " + current + "; it cannot move to " + to.value()
+                            + ", only to " + WorkflowStatus.names(next));
+        }
     }
 
     /** Read: workflows newest first, optionally of one status. */
@@ -166,7 +327,8 @@ public final class WorkflowRepository {
                 .put("error_message", rs.getString(6))
                 .put("created_at", rs.getString(7))
                 .put("updated_at", rs.getString(8))
-                .put("completed_at", rs.getString(9));
+                .put("completed_at", rs.getString(9))
+                .put("version", rs.getLong(10));
     }
 
     private static String id(JsonObject body) {

@@ -2,7 +2,7 @@ package dev.agentstore.store.workflow;
 
 final class WorkflowSql {
     static final String COLUMNS = """
-      id, workflow_name, status, current_step, data, error_message, created_at, updated_at, completed_at""";
+      id, workflow_name, status, current_step, data, error_message, created_at, updated_at, completed_at, version""";
 
     static final String INSERT = """
       INSERT INTO workflow_states (id, workflow_name, status, current_step, data, error_message, created_at, updated_at)
@@ -12,7 +12,8 @@ final class WorkflowSql {
 
     static final String UPDATE = """
       UPDATE workflow_states
-      SET status = ?, current_step = ?, data = ?, error_message = ?, updated_at = ?, completed_at = ?
+      SET status = ?, current_step = ?, data = ?, error_message = ?, updated_at = ?, completed_at = ?,
+        version = ?
       WHERE id = ?""";
 
     /** rowid breaks ties between rows created in the same millisecond, newest first. */

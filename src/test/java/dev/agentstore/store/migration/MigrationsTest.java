@@ -64,12 +64,18 @@ class MigrationsTest {
         }
     }
 
+    /** The columns of version 1, the Python implementation's. */
+    static final String PYTHON_COLUMNS =
+            "(id, workflow_name, status, current_step, data, error_message, created_at, updated_at, completed_at)";
+
     static void insertWorkflows(Path file) throws SQLException {
         exec(
                 file,
-                "INSERT INTO workflow_states VALUES ('wf-1', 'scrape', 'running', 'fetch', '{\"n\": 1}', NULL,"
+                "INSERT INTO workflow_states " + PYTHON_COLUMNS
+                        + " VALUES ('wf-1', 'scrape', 'running', 'fetch', '{\"n\": 1}', NULL,"
                         + " '2025-11-28T03:50:52.611Z', '2025-11-28T03:50:53.000Z', NULL)",
-                "INSERT INTO workflow_states VALUES ('wf-2', 'scrape', 'failed', NULL, NULL, 'boom',"
+                "INSERT INTO workflow_states " + PYTHON_COLUMNS
+                        + " VALUES ('wf-2', 'scrape', 'failed', NULL, NULL, 'boom',"
                         + " '2025-11-28 03:50:52', '2025-11-28 03:51:00', '2025-11-28 03:51:00')",
                 "INSERT INTO workflow_history (workflow_id, status, step, message, created_at)"
                         + " VALUES ('wf-1', 'pending', NULL, 'workflow created', '2025-11-28T03:50:52.611Z')",
@@ -97,6 +103,7 @@ class MigrationsTest {
                         "agent_versions",
                         "alerts",
                         "articles",
+                        "idempotency_keys",
                         "schema_version",
                         "sqlite_sequence",
                         "workflow_history",
@@ -111,7 +118,13 @@ class MigrationsTest {
     void roundTrip() throws Exception {
         upToLatest(file());
         insertWorkflows(file());
-        Map<String, List<String>> tables = columns(file());
+        Map<String, List<String>> tables = new java.util.HashMap<>(columns(file()));
+        // the columns that every version has: 0003 adds version, and its down drops it
+        tables.put(
+                "workflow_states",
+                tables.get("workflow_states").stream()
+                        .filter(c -> !c.equals("version"))
+                        .toList());
         Map<String, List<String>> rows = dump(
                 file(),
                 Map.of(
@@ -123,7 +136,7 @@ class MigrationsTest {
         List<String> log = new ArrayList<>();
 
         try (Connection c = open(file())) {
-            assertEquals(1, MIGRATIONS.down(c, 1, false, log::add));
+            assertEquals(2, MIGRATIONS.down(c, 1, true, log::add));
         }
         assertEquals(List.of("1"), versions(file()));
         assertFalse(indexes(file()).contains(LIST_INDEX));
@@ -137,8 +150,9 @@ class MigrationsTest {
                                 "workflow_history",
                                 tables.get("workflow_history"))));
 
-        assertEquals(1, upToLatest(file()));
-        assertEquals(List.of("1", "2"), versions(file()));
+        assertEquals(2, upToLatest(file()));
+        assertEquals(List.of("1", "2", "3"), versions(file()));
+        assertEquals(List.of("1", "1"), column(file(), "SELECT version FROM workflow_states ORDER BY id"));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(
                 rows,
@@ -151,11 +165,13 @@ class MigrationsTest {
                                 tables.get("workflow_history"))));
 
         try (Connection c = open(file())) {
-            assertEquals(2, MIGRATIONS.down(c, 0, true, log::add));
+            assertEquals(3, MIGRATIONS.down(c, 0, true, log::add));
         }
         assertEquals(
                 List.of(
+                        "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
+                        "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
                         "reverted migration 0001_python_schema"),
                 log);
@@ -167,7 +183,7 @@ class MigrationsTest {
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM sqlite_sequence"));
         assertEquals(List.of(), versions(file()));
 
-        assertEquals(2, upToLatest(file()));
+        assertEquals(3, upToLatest(file()));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM workflow_states"));
     }
@@ -182,11 +198,11 @@ class MigrationsTest {
         try (Connection c = open(file())) {
             MigrationException e =
                     assertThrows(MigrationException.class, () -> MIGRATIONS.down(c, 0, false, line -> {}));
-            assertTrue(e.getMessage().contains("0001_python_schema"), e.getMessage());
+            assertTrue(e.getMessage().contains("0003_write_semantics"), e.getMessage());
             assertTrue(e.getMessage().contains("--allow-data-loss"), e.getMessage());
         }
-        assertEquals(before, sha256(file()), "not even 0002 was reverted");
-        assertEquals(List.of("1", "2"), versions(file()));
+        assertEquals(before, sha256(file()), "nothing was reverted");
+        assertEquals(List.of("1", "2", "3"), versions(file()));
     }
 
     @Test
@@ -379,12 +395,13 @@ class MigrationsTest {
                 "UPDATE schema_version SET name = 'initial_schema', applied_at = '2025-11-20 09:15:00'");
         try (Connection c = open(file())) {
             assertEquals(1, MIGRATIONS.verify(c));
-            assertEquals(1, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
+            assertEquals(2, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
         }
         assertEquals(
                 List.of(
                         "1 initial_schema 2025-11-20 09:15:00 NULL",
-                        "2 list_indexes " + MIGRATIONS.all().get(1).checksum()),
+                        "2 list_indexes " + MIGRATIONS.all().get(1).checksum(),
+                        "3 write_semantics " + MIGRATIONS.all().get(2).checksum()),
                 column(
                         file(),
                         "SELECT version || ' ' || name || ' ' || "

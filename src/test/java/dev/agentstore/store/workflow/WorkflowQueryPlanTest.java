@@ -30,7 +30,7 @@ class WorkflowQueryPlanTest {
         try (Connection c = SqliteFiles.connect(analyzed)) {
             c.setAutoCommit(false);
             try (PreparedStatement wf = c.prepareStatement(
-                            "INSERT INTO workflow_states VALUES (?, 'w', ?, NULL, NULL, NULL, ?, ?, NULL)");
+                            "INSERT INTO workflow_states VALUES (?, 'w', ?, NULL, NULL, NULL, ?, ?, NULL, 1)");
                     PreparedStatement h = c.prepareStatement(
                             "INSERT INTO workflow_history (workflow_id, status, created_at) VALUES (?, ?, ?)")) {
                 for (int i = 0; i < 2_000; i++) {

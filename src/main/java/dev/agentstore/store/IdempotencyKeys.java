@@ -1,0 +1,265 @@
+package dev.agentstore.store;
+
+import dev.agentstore.bus.Failures;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * Idempotency keys (docs/api.md, "Retries"). A write that carries a key runs as a {@link Keyed} work: in the
+ * writer's transaction it first looks the key up; a live key with the same request answers its stored answer
+ * and writes nothing, a live key with another request is a 422, and otherwise the write runs and its answer is
+ * stored beside it, in its savepoint, so that the answer and the write commit together or not at all. All of it
+ * runs on the one writer of the database, so requests that race with one key are serialized there: the first
+ * writes, the others find its answer.
+ *
+ * <p>Only answers are stored: a write that failed wrote nothing, so its retry runs again (a 503 must not be
+ * replayed, and a 409 or 412 is refused again by the same checks).
+ */
+public final class IdempotencyKeys {
+    private static final Logger LOG = Logger.getLogger(IdempotencyKeys.class.getName());
+    public static final int MAX_KEY_CHARS = 255;
+
+    private static final String SELECT =
+            "SELECT fingerprint, response, created_at FROM idempotency_keys WHERE caller = ? AND key = ?";
+    private static final String INSERT =
+            "INSERT INTO idempotency_keys (caller, key, fingerprint, response, created_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String DELETE = "DELETE FROM idempotency_keys WHERE caller = ? AND key = ?";
+    private static final String PURGE = "DELETE FROM idempotency_keys WHERE rowid IN"
+            + " (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)";
+
+    private final Duration retention;
+
+    public IdempotencyKeys(Duration retention) {
+        this.retention = retention;
+    }
+
+    /**
+     * {@code key} as the caller gave it: 1 to 255 printable ASCII characters (spaces allowed inside), else a
+     * 400 that says so. Null when none was given.
+     */
+    public static String validKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (key.isEmpty() || key.length() > MAX_KEY_CHARS) {
+            throw Fields.bad("the idempotency key must be 1 to " + MAX_KEY_CHARS + " characters, got " + key.length());
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw Fields.bad("the idempotency key must be printable ASCII; character " + i + " is not");
+            }
+        }
+        if (key.isBlank()) {
+            throw Fields.bad("the idempotency key must not be blank");
+        }
+        return key;
+    }
+
+    /**
+     * The request's fingerprint: SHA-256 of its address, action and body, the body's object keys sorted at every
+     * depth, so that the same JSON in another key order or spacing is the same request.
+     */
+    public static String fingerprint(String address, String action, JsonObject body) {
+        String canonical = address + "\n" + action + "\n" + Json.encode(canonical(body));
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static Object canonical(Object value) {
+        if (value instanceof JsonObject o) {
+            Map<String, Object> sorted = new TreeMap<>();
+            o.forEach(e -> sorted.put(e.getKey(), canonical(e.getValue())));
+            return sorted;
+        }
+        if (value instanceof JsonArray a) {
+            List<Object> items = new ArrayList<>(a.size());
+            a.forEach(v -> items.add(canonical(v)));
+            return items;
+        }
+        return value;
+    }
+
+    /** {@code work} run under {@code key} of {@code caller}; {@code fingerprint} names the request. */
+    public Keyed keyed(Work work, String caller, String key, String fingerprint) {
+        return new Keyed(work, caller, key, fingerprint);
+    }
+
+    /** One keyed write; {@link #reply} tells its client whether its answer was a replay. */
+    public final class Keyed implements Work {
+        private final Work work;
+        private final String caller;
+        private final String key;
+        private final String fingerprint;
+        /** Set by {@link #run} on the writer thread, read by the reply on the same thread after COMMIT. */
+        private boolean replayed;
+
+        private Keyed(Work work, String caller, String key, String fingerprint) {
+            this.work = work;
+            this.caller = caller;
+            this.key = key;
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public JsonObject run(Session s) throws SQLException {
+            replayed = false;
+            Instant now = Instant.now();
+            String cutoff = Timestamps.format(now.minus(retention));
+            String storedFingerprint = null;
+            String response = null;
+            String createdAt = null;
+            try (ResultSet rs = s.prepare(SELECT, caller, key).executeQuery()) {
+                if (rs.next()) {
+                    storedFingerprint = rs.getString(1);
+                    response = rs.getString(2);
+                    createdAt = rs.getString(3);
+                }
+            }
+            if (createdAt != null && createdAt.compareTo(cutoff) >= 0) {
+                if (!storedFingerprint.equals(fingerprint)) {
+                    throw new StoreException(
+                            Failures.UNPROCESSABLE,
+                            "the idempotency key '" + key + "' was used at " + createdAt
+                                    + " for another request (another operation or body); send a new key for a new"
+                                    + " request");
+                }
+                replayed = true;
+                return new JsonObject(response);
+            }
+            if (createdAt != null) {
+                s.update(s.prepare(DELETE, caller, key)); // expired: the key is free again
+            }
+            return runAndStore(s, now);
+        }
+
+        private JsonObject runAndStore(Session s, Instant now) throws SQLException {
+            JsonObject answer = work.run(s);
+            s.update(s.prepare(INSERT, caller, key, fingerprint, answer.encode(), Timestamps.format(now)));
+            return answer;
+        }
+
+        /** {@code reply}, told on success whether the answer was the stored one. */
+        public Reply reply(Reply reply) {
+            return new Reply() {
+                @Override
+                public void ok(JsonObject body) {
+                    reply.ok(body, replayed);
+                }
+
+                @Override
+                public void ok(JsonObject body, boolean replay) {
+                    reply.ok(body, replayed || replay);
+                }
+
+                @Override
+                public void fail(int code, String message) {
+                    reply.fail(code, message);
+                }
+            };
+        }
+    }
+
+    /**
+     * Deletes the expired keys of {@code db}, at most {@code batchRows} per write request, one request after the
+     * other until none is left; then schedules itself again after {@code intervalMs}.
+     */
+    public static final class Purge {
+        private final Vertx vertx;
+        private final Database db;
+        private final Duration retention;
+        private final int batchRows;
+        private final long intervalMs;
+        private volatile boolean closed;
+        private long timer = -1;
+
+        public Purge(Vertx vertx, Database db, Duration retention, int batchRows, long intervalMs) {
+            this.vertx = vertx;
+            this.db = db;
+            this.retention = retention;
+            this.batchRows = batchRows;
+            this.intervalMs = intervalMs;
+        }
+
+        public void start() {
+            schedule();
+        }
+
+        private void schedule() {
+            if (!closed) {
+                timer = vertx.setTimer(
+                        intervalMs,
+                        id -> purge(Timestamps.format(Instant.now().minus(retention)))
+                                .onComplete(ar -> schedule()));
+            }
+        }
+
+        /**
+         * Deletes every key created before {@code cutoff}, {@code batchRows} a write request, each request queued
+         * once the one before it was answered, so that a purge never holds the writer for long.
+         *
+         * @return the keys deleted; a failure is logged, and the next run tries again
+         */
+        Future<Long> purge(String cutoff) {
+            Promise<Long> done = Promise.promise();
+            step(cutoff, 0, done);
+            return done.future();
+        }
+
+        private void step(String cutoff, long deletedSoFar, Promise<Long> done) {
+            if (closed) {
+                done.complete(deletedSoFar);
+                return;
+            }
+            db.write(s -> new JsonObject().put("deleted", s.update(s.prepare(PURGE, cutoff, batchRows))), new Reply() {
+                @Override
+                public void ok(JsonObject body) {
+                    int deleted = body.getInteger("deleted");
+                    long total = deletedSoFar + deleted;
+                    vertx.runOnContext(v -> {
+                        if (deleted == batchRows) {
+                            step(cutoff, total, done);
+                        } else {
+                            done.complete(total);
+                        }
+                    });
+                }
+
+                @Override
+                public void fail(int code, String message) {
+                    LOG.warning("purge of expired idempotency keys of database "
+                            + db.config().name() + " failed, tried again later: " + message);
+                    vertx.runOnContext(v -> done.fail(message));
+                }
+            });
+        }
+
+        public void close() {
+            closed = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+}
