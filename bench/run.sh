@@ -21,7 +21,8 @@
 # BENCH_SERVER_OPTS (extra JVM options for the server, e.g. to profile it), BENCH_AUTH=1 (the server gets a keys
 # file, made with `keys new`: a read,write key without a rate limit that every wrk script and the setup send as
 # Authorization: Bearer, and an admin key for the health reads of the script itself; compare with a run
-# without it to see what authentication costs). The server inherits the environment, so any AGENTSTORE_* key
+# without it to see what authentication costs), BENCH_IDEMPOTENCY=1 (every create and update carries an
+# Idempotency-Key of its own: what keys cost). The server inherits the environment, so any AGENTSTORE_* key
 # applies to it: AGENTSTORE_METRICS_ENABLED=false runs it without metrics, to see what they cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."

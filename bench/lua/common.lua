@@ -28,6 +28,20 @@ if key and #key > 0 then
   json_headers["Authorization"] = "Bearer " .. key
 end
 
+-- BENCH_IDEMPOTENCY=1: every create and update carries an Idempotency-Key of its own, as a client that may
+-- retry sends it (docs/PERFORMANCE.md, "Idempotency keys and versions"): the store looks each up and stores
+-- each answer, in the write's transaction.
+idempotency = os.getenv("BENCH_IDEMPOTENCY") == "1"
+local run = tostring(os.time()) .. "-" .. tostring(math.random(1e9))
+
+function write_headers(n)
+  if not idempotency then return json_headers end
+  local h = {}
+  for k, v in pairs(json_headers) do h[k] = v end
+  h["Idempotency-Key"] = "bench-" .. run .. "-" .. tid .. "-" .. n
+  return h
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -9,6 +9,6 @@ end
 
 function request()
   n = n + 1
-  return wrk.format("PUT", "/api/workflows/" .. ids[math.random(#ids)], json_headers,
+  return wrk.format("PUT", "/api/workflows/" .. ids[math.random(#ids)], write_headers(n),
     '{"status":"running","current_step":"u-' .. tid .. '-' .. n .. '"}')
 end
