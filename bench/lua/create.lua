@@ -9,6 +9,7 @@ wrk.body = '{"workflow_name":"bench-create","initial_data":{"source":"wrk","n":1
 if idempotency then
   function init(args)
     n = 0
+    seed()
   end
 
   function request()

@@ -37,17 +37,22 @@ public final class IdempotencyKeys {
     public static final int MAX_KEY_CHARS = 255;
 
     private static final String SELECT =
-            "SELECT fingerprint, response, created_at FROM idempotency_keys WHERE caller = ? AND key = ?";
+            "SELECT fingerprint, response, created_ms FROM idempotency_keys WHERE caller = ? AND key = ?";
     private static final String INSERT =
-            "INSERT INTO idempotency_keys (caller, key, fingerprint, response, created_at) VALUES (?, ?, ?, ?, ?)";
+            "INSERT INTO idempotency_keys (caller, key, fingerprint, response, created_ms) VALUES (?, ?, ?, ?, ?)";
     private static final String DELETE = "DELETE FROM idempotency_keys WHERE caller = ? AND key = ?";
-    private static final String PURGE = "DELETE FROM idempotency_keys WHERE rowid IN"
-            + " (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)";
+    /**
+     * The expired keys among the oldest {@code batch_rows} (by id, the order they were written in): the purge
+     * reads the start of the table and stops at a step that finds a live key there, so that a clock that went
+     * back never makes it scan the whole table on the writer.
+     */
+    private static final String PURGE = "DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM"
+            + " (SELECT id, created_ms FROM idempotency_keys ORDER BY id LIMIT ?) WHERE created_ms < ?)";
 
-    private final Duration retention;
+    private final long retentionMs;
 
     public IdempotencyKeys(Duration retention) {
-        this.retention = retention;
+        this.retentionMs = retention.toMillis();
     }
 
     /**
@@ -125,38 +130,36 @@ public final class IdempotencyKeys {
         @Override
         public JsonObject run(Session s) throws SQLException {
             replayed = false;
-            Instant now = Instant.now();
-            String cutoff = Timestamps.format(now.minus(retention));
+            long now = System.currentTimeMillis();
             String storedFingerprint = null;
             String response = null;
-            String createdAt = null;
+            long createdMs = 0;
+            boolean found;
             try (ResultSet rs = s.prepare(SELECT, caller, key).executeQuery()) {
-                if (rs.next()) {
+                found = rs.next();
+                if (found) {
                     storedFingerprint = rs.getString(1);
                     response = rs.getString(2);
-                    createdAt = rs.getString(3);
+                    createdMs = rs.getLong(3);
                 }
             }
-            if (createdAt != null && createdAt.compareTo(cutoff) >= 0) {
+            if (found && createdMs >= now - retentionMs) {
                 if (!storedFingerprint.equals(fingerprint)) {
                     throw new StoreException(
                             Failures.UNPROCESSABLE,
-                            "the idempotency key '" + key + "' was used at " + createdAt
+                            "the idempotency key '" + key + "' was used at "
+                                    + Timestamps.format(Instant.ofEpochMilli(createdMs))
                                     + " for another request (another operation or body); send a new key for a new"
                                     + " request");
                 }
                 replayed = true;
                 return new JsonObject(response);
             }
-            if (createdAt != null) {
+            if (found) {
                 s.update(s.prepare(DELETE, caller, key)); // expired: the key is free again
             }
-            return runAndStore(s, now);
-        }
-
-        private JsonObject runAndStore(Session s, Instant now) throws SQLException {
             JsonObject answer = work.run(s);
-            s.update(s.prepare(INSERT, caller, key, fingerprint, answer.encode(), Timestamps.format(now)));
+            s.update(s.prepare(INSERT, caller, key, fingerprint, answer.encode(), now));
             return answer;
         }
 
@@ -210,29 +213,30 @@ public final class IdempotencyKeys {
             if (!closed) {
                 timer = vertx.setTimer(
                         intervalMs,
-                        id -> purge(Timestamps.format(Instant.now().minus(retention)))
+                        id -> purge(System.currentTimeMillis() - retention.toMillis())
                                 .onComplete(ar -> schedule()));
             }
         }
 
         /**
-         * Deletes every key created before {@code cutoff}, {@code batchRows} a write request, each request queued
-         * once the one before it was answered, so that a purge never holds the writer for long.
+         * Deletes the keys created before {@code cutoff} (milliseconds since the epoch) from the start of the table,
+         * {@code batchRows} a write request, each queued once the one before it was answered, so that a purge never
+         * holds the writer for long; it stops at a step that finds a live key among its rows.
          *
          * @return the keys deleted; a failure is logged, and the next run tries again
          */
-        Future<Long> purge(String cutoff) {
+        Future<Long> purge(long cutoff) {
             Promise<Long> done = Promise.promise();
             step(cutoff, 0, done);
             return done.future();
         }
 
-        private void step(String cutoff, long deletedSoFar, Promise<Long> done) {
+        private void step(long cutoff, long deletedSoFar, Promise<Long> done) {
             if (closed) {
                 done.complete(deletedSoFar);
                 return;
             }
-            db.write(s -> new JsonObject().put("deleted", s.update(s.prepare(PURGE, cutoff, batchRows))), new Reply() {
+            db.write(s -> new JsonObject().put("deleted", s.update(s.prepare(PURGE, batchRows, cutoff))), new Reply() {
                 @Override
                 public void ok(JsonObject body) {
                     int deleted = body.getInteger("deleted");

@@ -284,8 +284,7 @@ class RetryableWritesTest {
             JsonObject body = new JsonObject().put("workflow_name", "old");
             JsonObject first = Http.json(201, send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k));
             SqliteFiles.execute(
-                    server.workflowDb(),
-                    "UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE key = '" + k + "'");
+                    server.workflowDb(), "UPDATE idempotency_keys SET created_ms = 0 WHERE key = '" + k + "'");
             HttpResponse<Buffer> again = send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k);
             assertEquals(201, again.statusCode());
             assertNull(again.getHeader("Idempotent-Replayed"));

@@ -166,29 +166,33 @@ class RetryableWritesBusTest {
     }
 
     @Test
-    @DisplayName("expired keys are purged in batches of retention.batch_rows; live keys stay")
+    @DisplayName("expired keys are purged in batches of retention.batch_rows from the table's start; live keys stay")
     void purge() throws Exception {
         Vertx vertx = Vertx.vertx();
         DatabaseConfig config = new DatabaseConfig(
                 "workflow", dir.resolve("purge.db"), 2, 0, 5, 3600, 60, 0, "FULL", 64, 100, 100, 60_000);
         try (Database db = Database.open(config)) {
             StringBuilder insert = new StringBuilder(
-                    "INSERT INTO idempotency_keys (caller, key, fingerprint, response, created_at) VALUES ");
-            for (int i = 0; i < 260; i++) {
-                String created = i < 250 ? "2020-01-01T00:00:00.000Z" : "2999-01-01T00:00:00.000Z";
+                    "INSERT INTO idempotency_keys (caller, key, fingerprint, response, created_ms) VALUES ");
+            long now = System.currentTimeMillis();
+            long old = now - Duration.ofDays(2).toMillis();
+            for (int i = 0; i < 400; i++) {
+                // 250 expired, 150 live; then one expired written after the live ones (a clock that went back)
                 insert.append(i == 0 ? "" : ",")
                         .append("('bus', 'k")
                         .append(i)
-                        .append("', 'f', '{}', '")
-                        .append(created)
-                        .append("')");
+                        .append("', 'f', '{}', ")
+                        .append(i < 250 ? old : now)
+                        .append(")");
             }
+            insert.append(",('bus', 'late', 'f', '{}', ").append(old).append(")");
             SqliteFiles.execute(config.path(), insert.toString());
             IdempotencyKeys.Purge purge = new IdempotencyKeys.Purge(vertx, db, Duration.ofDays(1), 100, 60_000);
-            long deleted =
-                    await(purge.purge(Timestamps.format(java.time.Instant.now().minus(Duration.ofDays(1)))));
-            assertEquals(250, deleted);
-            assertEquals(10, SqliteFiles.count(config.path(), "idempotency_keys"));
+            long deleted = await(purge.purge(now - Duration.ofDays(1).toMillis()));
+            assertEquals(250, deleted, "from the start of the table up to the first live key");
+            assertEquals(151, SqliteFiles.count(config.path(), "idempotency_keys"), "the live keys, and the late one");
+            assertEquals(
+                    0, SqliteFiles.number(config.path(), "SELECT count(*) FROM idempotency_keys WHERE key = 'k0'"));
             purge.close();
         } finally {
             await(vertx.close());

@@ -56,8 +56,12 @@ public final class WorkflowRepository {
         String given = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
         String name = Fields.requiredText(body, "workflow_name", Fields.SHORT_TEXT);
         String data = Fields.optionalObject(body, "initial_data", limits.maxFieldBytes());
+        // Made here, not on the writer, which every write waits for: the random id (SecureRandom) and the data
+        // as the answer holds it, the object given (which reads back equal, StoredValues) rather than a parse
+        // of its text.
+        String id = given != null ? given : UUID.randomUUID().toString();
+        Object answerData = data == null ? null : body.getJsonObject("initial_data");
         return s -> {
-            String id = given != null ? given : UUID.randomUUID().toString();
             if (given != null && Rows.exists(s.prepare(WorkflowSql.EXISTS, id))) {
                 throw new StoreException(Failures.CONFLICT, "workflow " + id + " exists; choose another id");
             }
@@ -70,7 +74,7 @@ public final class WorkflowRepository {
                     .put("workflow_name", name)
                     .put("status", status)
                     .put("current_step", null)
-                    .put("data", decode(data))
+                    .put("data", answerData)
                     .put("error_message", null)
                     .put("created_at", now)
                     .put("updated_at", now)
@@ -110,7 +114,7 @@ public final class WorkflowRepository {
                 wf.put("current_step", step);
             }
             if (data != null) {
-                wf.put("data", decode(data));
+                wf.put("data", body.getJsonObject("data"));
             }
             if (error != null) {
                 wf.put("error_message", error);
