@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # pair.sh: two servers side by side (A = defaults, B = metrics and access log off), driven in alternation
 # in short bursts, so that the host's drifting speed hits both alike. Prints each pair and the ratio A/B.
+# Knobs: PAIRS (15), BURST (2 s), OPS ("get create"), A_ENV (A's settings, e.g. AGENTSTORE_LOG_ACCESS=off to
+# measure the meters alone; A_ENV="AGENTSTORE_METRICS_ENABLED=false AGENTSTORE_LOG_ACCESS=off" is A/A).
 set -u
 cd "$(dirname "$0")/.."  # needs target/agent-store.jar and target/bench-classes: bench/run.sh makes both
 CP=target/agent-store.jar:target/bench-classes
@@ -17,7 +19,7 @@ start() { # name port env...
 drive() { # name port op secs
   BENCH_DATA=${TMPDIR:-/tmp}/pair-$1 wrk -t2 -c64 -d${4}s -s bench/lua/$3.lua http://127.0.0.1:$2 2>&1 | grep '^RESULT' | grep -o 'requests=[0-9]*' | cut -d= -f2
 }
-start A 18091 X=1
+start A 18091 ${A_ENV:-X=1}  # A_ENV: what A runs with (default: the defaults)
 start B 18092 AGENTSTORE_METRICS_ENABLED=false AGENTSTORE_LOG_ACCESS=off
 for op in ${OPS:-get create}; do
   drive A 18091 $op 6 >/dev/null; drive B 18092 $op 6 >/dev/null
