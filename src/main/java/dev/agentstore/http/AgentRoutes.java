@@ -57,11 +57,19 @@ final class AgentRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        Writes.entity(ctx, () -> store.getAgentVersion(ctx.pathParam("name"), ctx.pathParam("version")), "row_version");
+        Writes.entity(
+                ctx,
+                () -> store.getAgentVersion(ctx.pathParam("name"), ctx.pathParam("version")),
+                Writes.versionTag("row_version"));
     }
 
     private void latest(RoutingContext ctx) {
-        Writes.entity(ctx, () -> store.latestAgentVersion(ctx.pathParam("name")), "row_version");
+        // Which version is the latest changes (a new one saved, the latest deactivated) while each starts at
+        // row_version 1: the tag names the version too, so that a cached latest is never taken for another.
+        Writes.entity(
+                ctx,
+                () -> store.latestAgentVersion(ctx.pathParam("name")),
+                v -> "\"" + v.getLong("id") + "-" + v.getLong("row_version") + "\"");
     }
 
     private void versions(RoutingContext ctx) {

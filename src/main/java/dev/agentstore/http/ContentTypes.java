@@ -33,7 +33,9 @@ final class ContentTypes {
     static void check(RoutingContext ctx, String acceptPatch) {
         HttpServerRequest request = ctx.request();
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null ? !hasBody(request) : json(type)) {
+        boolean taken =
+                type == null ? !hasBody(request) : json(type) && (acceptPatch.equals(JSON) || named(type, acceptPatch));
+        if (taken) {
             ctx.next();
             return;
         }
@@ -49,6 +51,18 @@ final class ContentTypes {
                 415,
                 request.method() + " " + ctx.currentRoute().getPath() + " takes a JSON body, Content-Type: " + JSON
                         + " (charset utf-8, the default), not " + given);
+    }
+
+    /** Whether {@code type}'s media type (no parameters) is one of the comma-separated {@code types}. */
+    private static boolean named(String type, String types) {
+        int semi = type.indexOf(';');
+        String media = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        for (String t : types.split(",")) {
+            if (t.trim().equals(media)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasBody(HttpServerRequest request) {

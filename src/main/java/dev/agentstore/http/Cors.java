@@ -26,9 +26,10 @@ final class Cors {
     private static final String MAX_AGE_S = "600";
 
     private static final String METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
-    private static final String REQUEST_HEADERS = "Authorization, Content-Type, X-Request-Id";
-    private static final String EXPOSED_HEADERS =
-            "Location, Retry-After, WWW-Authenticate, Allow, Accept-Post, Accept-Patch, X-Request-Id";
+    private static final String REQUEST_HEADERS =
+            "Authorization, Content-Type, X-Request-Id, Idempotency-Key, If-Match, If-None-Match";
+    private static final String EXPOSED_HEADERS = "Location, Retry-After, WWW-Authenticate, Allow, Accept-Post,"
+            + " Accept-Patch, X-Request-Id, ETag, Idempotent-Replayed";
     private static final String KEY = "http.cors.allowed_origins (AGENTSTORE_HTTP_CORS_ALLOWED_ORIGINS)";
 
     private final Set<String> origins;

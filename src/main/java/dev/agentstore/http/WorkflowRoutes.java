@@ -45,7 +45,7 @@ final class WorkflowRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        Writes.entity(ctx, () -> store.getWorkflow(ctx.pathParam("id")), "version");
+        Writes.entity(ctx, () -> store.getWorkflow(ctx.pathParam("id")), Writes.versionTag("version"));
     }
 
     /** PUT: the Python meaning, a field left out or null is left as it is. */

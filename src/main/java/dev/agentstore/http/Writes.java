@@ -72,7 +72,7 @@ final class Writes {
             throw new Problems.BadRequest("If-Match: give one ETag (or *), as the GET answered it");
         }
         Long version = version(value);
-        if (version == null) {
+        if (version == null || version < 1) {
             throw new Precondition(
                     Failures.PRECONDITION_FAILED,
                     "If-Match " + Problems.quoted(value) + " matches no ETag of this server (a strong tag such as"
@@ -98,15 +98,14 @@ final class Writes {
     }
 
     /**
-     * Whether {@code If-None-Match} names {@code version} (weak comparison, RFC 9110: {@code W/"3"} matches
+     * Whether {@code If-None-Match} names {@code etag} (weak comparison, RFC 9110: {@code W/"3"} matches
      * {@code "3"}) or is {@code *}.
      */
-    static boolean notModified(RoutingContext ctx, long version) {
+    static boolean notModified(RoutingContext ctx, String etag) {
         String header = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
         if (header == null) {
             return false;
         }
-        String etag = etag(version);
         for (String part : header.split(",")) {
             String tag = part.trim();
             if (tag.equals("*")) {
@@ -122,11 +121,16 @@ final class Writes {
         return false;
     }
 
+    /** The ETag of an entity whose reply holds its version in {@code field}. */
+    static Function<JsonObject, String> versionTag(String field) {
+        return body -> etag(body.getLong(field, 0L));
+    }
+
     /**
-     * A GET of one entity: 200 with its {@code ETag} (from the reply's {@code versionField}), or 304 without a
-     * body when {@code If-None-Match} names it.
+     * A GET of one entity: 200 with its {@code ETag} ({@code etag} of the reply), or 304 without a body when
+     * {@code If-None-Match} names it.
      */
-    static void entity(RoutingContext ctx, Supplier<Future<JsonObject>> call, String versionField) {
+    static void entity(RoutingContext ctx, Supplier<Future<JsonObject>> call, Function<JsonObject, String> etag) {
         Future<JsonObject> reply;
         try {
             reply = call.get();
@@ -135,9 +139,9 @@ final class Writes {
             return;
         }
         reply.onSuccess(body -> {
-                    long version = body.getLong(versionField, 0L);
-                    ctx.response().putHeader(HttpHeaders.ETAG, etag(version));
-                    if (notModified(ctx, version)) {
+                    String tag = etag.apply(body);
+                    ctx.response().putHeader(HttpHeaders.ETAG, tag);
+                    if (notModified(ctx, tag)) {
                         if (!ctx.response().closed()) {
                             ctx.response().setStatusCode(304).end();
                         }

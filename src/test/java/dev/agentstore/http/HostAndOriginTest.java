@@ -265,6 +265,9 @@ class HostAndOriginTest {
                 assertTrue(r.header("Access-Control-Allow-Methods").contains("POST"), r.head());
                 assertTrue(r.header("Access-Control-Allow-Headers").contains("Authorization"), r.head());
                 assertTrue(r.header("Access-Control-Allow-Headers").contains("Content-Type"), r.head());
+                for (String retryable : List.of("Idempotency-Key", "If-Match", "If-None-Match")) {
+                    assertTrue(r.header("Access-Control-Allow-Headers").contains(retryable), r.head());
+                }
                 assertEquals("600", r.header("Access-Control-Max-Age"));
                 assertEquals("Origin", r.header("Vary"));
                 assertNull(r.header("Access-Control-Allow-Credentials"), "never credentials");
@@ -313,6 +316,8 @@ class HostAndOriginTest {
             assertEquals(201, r.status(), r.head());
             assertEquals("https://app.example:8443", r.header("Access-Control-Allow-Origin"));
             assertTrue(r.header("Access-Control-Expose-Headers").contains("Location"), r.head());
+            assertTrue(r.header("Access-Control-Expose-Headers").contains("ETag"), r.head());
+            assertTrue(r.header("Access-Control-Expose-Headers").contains("Idempotent-Replayed"), r.head());
             assertEquals("Origin", r.header("Vary"));
         }
 

@@ -350,6 +350,7 @@ class RetryableWritesTest {
             Http.problem(412, put(id, new JsonObject().put("current_step", "x"), "If-Match", "\"abc\""));
             Http.problem(412, put(id, new JsonObject().put("current_step", "x"), "If-Match", "1"));
             Http.problem(400, put(id, new JsonObject().put("current_step", "x"), "If-Match", "\"1\", \"2\""));
+            Http.problem(412, put(id, new JsonObject().put("current_step", "x"), "If-Match", "\"0\""));
             Http.problem(400, put(id, new JsonObject().put("current_step", "x").put("expected_version", 1)));
             assertEquals(1, get(id).getLong("version"));
         }
@@ -393,8 +394,8 @@ class RetryableWritesTest {
             String uri = "/api/agents/tagged/versions/1";
             HttpResponse<Buffer> r = send(HttpMethod.GET, uri, null);
             assertEquals("\"1\"", r.getHeader("ETag"));
-            assertEquals(
-                    "\"1\"", send(HttpMethod.GET, "/api/agents/tagged", null).getHeader("ETag"));
+            String latest = send(HttpMethod.GET, "/api/agents/tagged", null).getHeader("ETag");
+            assertTrue(latest.matches("\"[0-9]+-1\""), latest);
             assertEquals(
                     304,
                     send(HttpMethod.GET, uri, null, "If-None-Match", "\"1\"").statusCode());
@@ -405,6 +406,31 @@ class RetryableWritesTest {
             Http.problem(
                     412, send(HttpMethod.PATCH, uri, new JsonObject().put("is_active", true), "If-Match", "\"1\""));
             assertFalse(Http.json(200, send(HttpMethod.GET, uri, null)).getBoolean("is_active"));
+        }
+
+        @Test
+        @DisplayName("the latest version's ETag names the version: a new latest is never a 304 of the old one")
+        void latestTagNamesTheVersion() {
+            Http.json(
+                    201,
+                    send(
+                            HttpMethod.POST,
+                            "/api/agents/rolling/versions",
+                            new JsonObject().put("version", "1").put("code", "one")));
+            String first = send(HttpMethod.GET, "/api/agents/rolling", null).getHeader("ETag");
+            assertEquals(
+                    304,
+                    send(HttpMethod.GET, "/api/agents/rolling", null, "If-None-Match", first)
+                            .statusCode());
+            Http.json(
+                    201,
+                    send(
+                            HttpMethod.POST,
+                            "/api/agents/rolling/versions",
+                            new JsonObject().put("version", "2").put("code", "two")));
+            HttpResponse<Buffer> now = send(HttpMethod.GET, "/api/agents/rolling", null, "If-None-Match", first);
+            assertEquals("two", Http.json(200, now).getString("code"));
+            assertFalse(first.equals(now.getHeader("ETag")));
         }
     }
 
@@ -529,6 +555,14 @@ class RetryableWritesTest {
                     "Content-Type",
                     "text/plain");
             Http.problem(415, text);
+            Http.problem(
+                    415,
+                    send(
+                            HttpMethod.PATCH,
+                            "/api/workflows/" + id,
+                            new JsonObject().put("current_step", "x"),
+                            "Content-Type",
+                            "application/json-patch+json"));
             assertEquals(WorkflowRoutes.MERGE_PATCH + ", application/json", text.getHeader("Accept-Patch"));
             Http.problem(404, patch("no-such-workflow", new JsonObject().put("current_step", "x")));
             assertEquals(wf, get(id));

@@ -3,6 +3,7 @@ package dev.agentstore.store.article;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
 import dev.agentstore.store.Fields;
+import dev.agentstore.store.Ids;
 import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
 import dev.agentstore.store.Session;
@@ -15,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Scraped web pages. Creating is insert-or-ignore by id, as in the Python implementation: a known id
@@ -91,7 +91,7 @@ public final class ArticleRepository {
         Fields.onlyKnown(body, ARTICLE_FIELDS);
         String id = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
         return new Article(
-                id == null ? UUID.randomUUID().toString() : id,
+                id == null ? Ids.timeOrdered() : id,
                 Fields.requiredText(body, "url", Fields.URL_TEXT),
                 Fields.optionalLongText(body, "title", limits.maxFieldBytes()),
                 Fields.optionalLongText(body, "content", limits.maxFieldBytes()),

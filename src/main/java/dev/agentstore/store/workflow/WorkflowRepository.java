@@ -3,6 +3,7 @@ package dev.agentstore.store.workflow;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
 import dev.agentstore.store.Fields;
+import dev.agentstore.store.Ids;
 import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
 import dev.agentstore.store.Session;
@@ -17,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Workflow runs and their history. Each public method validates its request at once (throwing a
@@ -56,11 +56,12 @@ public final class WorkflowRepository {
         String given = Fields.optionalText(body, "id", Fields.SHORT_TEXT);
         String name = Fields.requiredText(body, "workflow_name", Fields.SHORT_TEXT);
         String data = Fields.optionalObject(body, "initial_data", limits.maxFieldBytes());
-        // Made here, not on the writer, which every write waits for: the random id (SecureRandom) and the data
+        // Made here, not on the writer, which every write waits for: the id (time-ordered: Ids) and the data
         // as the answer holds it, the object given (which reads back equal, StoredValues) rather than a parse
-        // of its text.
-        String id = given != null ? given : UUID.randomUUID().toString();
-        Object answerData = data == null ? null : body.getJsonObject("initial_data");
+        // of its text. A copy: the reply is the caller's own, never a part of its request (LocalJsonCodec).
+        String id = given != null ? given : Ids.timeOrdered();
+        Object answerData =
+                data == null ? null : body.getJsonObject("initial_data").copy();
         return s -> {
             if (given != null && Rows.exists(s.prepare(WorkflowSql.EXISTS, id))) {
                 throw new StoreException(Failures.CONFLICT, "workflow " + id + " exists; choose another id");
@@ -106,6 +107,7 @@ public final class WorkflowRepository {
         if (status == null && step == null && data == null && error == null) {
             throw Fields.bad("nothing to update: give at least one of status, current_step, data, error_message");
         }
+        Object answerData = data == null ? null : body.getJsonObject("data").copy(); // a reply of its own
         return s -> {
             JsonObject wf = find(s, id);
             checkVersion(wf, expected);
@@ -114,7 +116,7 @@ public final class WorkflowRepository {
                 wf.put("current_step", step);
             }
             if (data != null) {
-                wf.put("data", body.getJsonObject("data"));
+                wf.put("data", answerData);
             }
             if (error != null) {
                 wf.put("error_message", error);
