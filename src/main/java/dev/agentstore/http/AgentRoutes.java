@@ -88,13 +88,7 @@ final class AgentRoutes {
                     JsonObject body = Requests.jsonBody(ctx);
                     Requests.withoutPathField(body, "agent_name");
                     Requests.withoutPathField(body, "version");
-                    if (body.containsKey("expected_row_version")) {
-                        throw new Problems.BadRequest("over HTTP the expected row_version is the If-Match header");
-                    }
-                    Long expected = writes.ifMatch(ctx);
-                    if (expected != null) {
-                        body = body.copy().put("expected_row_version", expected);
-                    }
+                    body = writes.withIfMatch(ctx, body, "expected_row_version");
                     return store.setAgentVersionActive(ctx.pathParam("name"), ctx.pathParam("version"), body, options);
                 },
                 v -> 200,

@@ -55,14 +55,19 @@ final class ContentTypes {
 
     /** Whether {@code type}'s media type (no parameters) is one of the comma-separated {@code types}. */
     private static boolean named(String type, String types) {
-        int semi = type.indexOf(';');
-        String media = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        String media = media(type);
         for (String t : types.split(",")) {
             if (t.trim().equals(media)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The media type of a Content-Type, without its parameters, in lower case (RFC 9110: case-insensitive). */
+    private static String media(String type) {
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean hasBody(HttpServerRequest request) {
@@ -76,7 +81,7 @@ final class ContentTypes {
      */
     static boolean json(String value) {
         int semi = value.indexOf(';');
-        String media = (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        String media = media(value);
         boolean json = media.equals(JSON)
                 || (media.startsWith("application/")
                         && media.endsWith("+json")

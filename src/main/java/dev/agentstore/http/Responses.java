@@ -42,14 +42,21 @@ final class Responses {
             Supplier<Future<JsonObject>> call,
             ToIntFunction<JsonObject> status,
             Function<JsonObject, JsonObject> shape) {
-        Future<JsonObject> reply;
+        called(call)
+                .onSuccess(r -> send(ctx, status.applyAsInt(r), shape.apply(r)))
+                .onFailure(err -> Problems.fail(ctx, err));
+    }
+
+    /**
+     * What {@code call} returns, or a failed future of what it threw while it read the request (a {@link
+     * Problems.BadRequest}, a precondition): the answer's one path to {@link Problems#fail} either way.
+     */
+    static <T> Future<T> called(Supplier<Future<T>> call) {
         try {
-            reply = call.get();
+            return call.get();
         } catch (RuntimeException e) {
-            Problems.fail(ctx, e);
-            return;
+            return Future.failedFuture(e);
         }
-        reply.onSuccess(r -> send(ctx, status.applyAsInt(r), shape.apply(r))).onFailure(err -> Problems.fail(ctx, err));
     }
 
     /** Answers {@code body} as JSON; one over 64 KiB is encoded on a worker, not on the event loop. */

@@ -54,14 +54,8 @@ final class WorkflowRoutes {
                 ctx,
                 options -> {
                     JsonObject body = Requests.withoutPathField(Requests.jsonBody(ctx), "id");
-                    if (body.containsKey("expected_version")) {
-                        throw new Problems.BadRequest("over HTTP the expected version is the If-Match header");
-                    }
-                    Long expected = writes.ifMatch(ctx);
-                    if (expected != null) {
-                        body = body.copy().put("expected_version", expected);
-                    }
-                    return store.updateWorkflow(ctx.pathParam("id"), body, options);
+                    return store.updateWorkflow(
+                            ctx.pathParam("id"), writes.withIfMatch(ctx, body, "expected_version"), options);
                 },
                 r -> 200,
                 WorkflowRoutes::updated,

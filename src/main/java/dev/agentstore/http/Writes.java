@@ -81,6 +81,18 @@ final class Writes {
         return version;
     }
 
+    /**
+     * {@code body} of an update with the version its If-Match names put in {@code field} ({@code expected_version},
+     * {@code expected_row_version}); a body that names the field itself is a 400, as over HTTP it is the header.
+     */
+    JsonObject withIfMatch(RoutingContext ctx, JsonObject body, String field) {
+        if (body.containsKey(field)) {
+            throw new Problems.BadRequest("over HTTP the " + field + " is the If-Match header");
+        }
+        Long expected = ifMatch(ctx);
+        return expected == null ? body : body.copy().put(field, expected);
+    }
+
     /** {@code "N"} as a version, or null for anything else (a weak tag included). */
     private static Long version(String tag) {
         if (tag.length() < 3 || tag.charAt(0) != '"' || tag.charAt(tag.length() - 1) != '"') {
@@ -131,14 +143,8 @@ final class Writes {
      * {@code If-None-Match} names it.
      */
     static void entity(RoutingContext ctx, Supplier<Future<JsonObject>> call, Function<JsonObject, String> etag) {
-        Future<JsonObject> reply;
-        try {
-            reply = call.get();
-        } catch (RuntimeException e) {
-            Problems.fail(ctx, e);
-            return;
-        }
-        reply.onSuccess(body -> {
+        Responses.called(call)
+                .onSuccess(body -> {
                     String tag = etag.apply(body);
                     ctx.response().putHeader(HttpHeaders.ETAG, tag);
                     if (notModified(ctx, tag)) {
@@ -163,14 +169,8 @@ final class Writes {
             ToIntFunction<JsonObject> status,
             Function<JsonObject, JsonObject> shape,
             Function<JsonObject, Long> version) {
-        Future<Answer> answer;
-        try {
-            answer = call.apply(options(ctx));
-        } catch (RuntimeException e) {
-            Problems.fail(ctx, e);
-            return;
-        }
-        answer.onSuccess(a -> {
+        Responses.called(() -> call.apply(options(ctx)))
+                .onSuccess(a -> {
                     if (a.replayed()) {
                         ctx.response().putHeader(REPLAYED, "true");
                     }

@@ -4,11 +4,16 @@ import dev.agentstore.bus.Failures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Validation of request bodies, shared by every entity. Every failure is a 400 (or a 413 for a value
@@ -179,6 +184,21 @@ public final class Fields {
     }
 
     /**
+     * A version a write expects ({@code expected_version}, {@code expected_row_version}): a whole number of at
+     * least 1 (versions start there); null when absent or null.
+     */
+    public static Long optionalVersion(JsonObject body, String field) {
+        if (body.getValue(field) == null) {
+            return null;
+        }
+        long v = requiredLong(body, field);
+        if (v < 1) {
+            throw bad("'" + field + "' must be at least 1, got " + v);
+        }
+        return v;
+    }
+
+    /**
      * A timestamp given by the caller (an import, a backfill, the Python scraper's {@code created_at}), stored as
      * given: ISO-8601 {@code YYYY-MM-DD}, {@code T} or a space, {@code HH:MM:SS}, an optional fraction of 1 to 9
      * digits and an optional {@code Z} or {@code ±HH:MM}, the forms the Python implementation wrote and read. A
@@ -189,24 +209,24 @@ public final class Fields {
         if (s == null) {
             return null;
         }
-        java.util.regex.Matcher m = TIMESTAMP.matcher(s);
+        Matcher m = TIMESTAMP.matcher(s);
         if (!m.matches()) {
             throw bad("'" + field + "' must be an ISO-8601 timestamp such as 2025-11-28T03:50:52.611432 or"
                     + " 2025-11-28T03:50:52Z, got '" + s + "'");
         }
         try {
-            java.time.LocalDateTime.parse(m.group(1) + "T" + m.group(2));
+            LocalDateTime.parse(m.group(1) + "T" + m.group(2));
             if (m.group(3) != null && !m.group(3).equals("Z")) {
-                java.time.ZoneOffset.of(m.group(3));
+                ZoneOffset.of(m.group(3));
             }
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw bad("'" + field + "' is not a time that exists: '" + s + "'");
         }
         return s;
     }
 
-    private static final java.util.regex.Pattern TIMESTAMP = java.util.regex.Pattern.compile(
-            "(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(Z|[+-]\\d{2}:\\d{2})?");
+    private static final Pattern TIMESTAMP =
+            Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?)(Z|[+-]\\d{2}:\\d{2})?");
 
     public static int intIn(JsonObject body, String field, int def, int min, int max) {
         Object v = body.getValue(field);

@@ -90,14 +90,11 @@ public final class StoreVerticle extends VerticleBase {
         retention = new Retention(
                 vertx, config.retention(), workflowDb, Metrics.registry(vertx).orElse(null));
         retention.start();
-        idempotency = new IdempotencyKeys(Duration.ofSeconds(config.retention().idempotencyKeysS()));
+        Duration keysKept = Duration.ofSeconds(config.retention().idempotencyKeysS());
+        idempotency = new IdempotencyKeys(keysKept);
         databases.values().forEach(db -> {
             IdempotencyKeys.Purge purge = new IdempotencyKeys.Purge(
-                    vertx,
-                    db,
-                    Duration.ofSeconds(config.retention().idempotencyKeysS()),
-                    config.retention().batchRows(),
-                    PURGE_INTERVAL_MS);
+                    vertx, db, keysKept, config.retention().batchRows(), PURGE_INTERVAL_MS);
             purge.start();
             purges.add(purge);
         });

@@ -69,6 +69,11 @@ class RetryableWritesTest {
                 .getJsonObject("workflow");
     }
 
+    /** POST /api/workflows with {@code body} (a JsonObject or JSON text) and an Idempotency-Key. */
+    static HttpResponse<Buffer> createWithKey(Object body, String key) {
+        return send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", key);
+    }
+
     static JsonObject get(String id) {
         return Http.json(200, send(HttpMethod.GET, "/api/workflows/" + id, null));
     }
@@ -98,8 +103,8 @@ class RetryableWritesTest {
             String k = key();
             JsonObject body = new JsonObject().put("workflow_name", "retry").put("initial_data", new JsonObject());
             long before = rows("workflow_states");
-            HttpResponse<Buffer> first = send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k);
-            HttpResponse<Buffer> again = send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k);
+            HttpResponse<Buffer> first = createWithKey(body, k);
+            HttpResponse<Buffer> again = createWithKey(body, k);
             assertEquals(201, first.statusCode(), first.bodyAsString());
             assertEquals(201, again.statusCode(), again.bodyAsString());
             assertNull(first.getHeader("Idempotent-Replayed"));
@@ -116,8 +121,8 @@ class RetryableWritesTest {
             String a = "{\"workflow_name\":\"order\",\"initial_data\":{\"x\":1,\"y\":[1,{\"b\":2,\"a\":1}]}}";
             String b =
                     "{ \"initial_data\": {\"y\": [1, {\"a\": 1, \"b\": 2}], \"x\": 1}, \"workflow_name\": \"order\" }";
-            JsonObject first = Http.json(201, send(HttpMethod.POST, "/api/workflows", a, "Idempotency-Key", k));
-            HttpResponse<Buffer> again = send(HttpMethod.POST, "/api/workflows", b, "Idempotency-Key", k);
+            JsonObject first = Http.json(201, createWithKey(a, k));
+            HttpResponse<Buffer> again = createWithKey(b, k);
             assertEquals(first, Http.json(201, again));
             assertEquals("true", again.getHeader("Idempotent-Replayed"));
         }
@@ -126,24 +131,10 @@ class RetryableWritesTest {
         @DisplayName("a used key with another body, or on another operation, is 422 and writes nothing")
         void changedBodyIs422() {
             String k = key();
-            Http.json(
-                    201,
-                    send(
-                            HttpMethod.POST,
-                            "/api/workflows",
-                            new JsonObject().put("workflow_name", "a"),
-                            "Idempotency-Key",
-                            k));
+            Http.json(201, createWithKey(new JsonObject().put("workflow_name", "a"), k));
             long workflows = rows("workflow_states");
             long articles = rows("articles");
-            String detail = Http.problem(
-                    422,
-                    send(
-                            HttpMethod.POST,
-                            "/api/workflows",
-                            new JsonObject().put("workflow_name", "b"),
-                            "Idempotency-Key",
-                            k));
+            String detail = Http.problem(422, createWithKey(new JsonObject().put("workflow_name", "b"), k));
             assertTrue(detail.contains("another request"), detail);
             Http.problem(
                     422,
@@ -234,28 +225,15 @@ class RetryableWritesTest {
         @DisplayName("a key that is empty, blank or not printable ASCII is 400")
         void badKeys(String k) {
             long before = rows("workflow_states");
-            Http.problem(
-                    400,
-                    send(
-                            HttpMethod.POST,
-                            "/api/workflows",
-                            new JsonObject().put("workflow_name", "bad"),
-                            "Idempotency-Key",
-                            k));
+            Http.problem(400, createWithKey(new JsonObject().put("workflow_name", "bad"), k));
             assertEquals(before, rows("workflow_states"));
         }
 
         @Test
         @DisplayName("a key over 255 characters, or two keys, is 400")
         void longOrTwoKeys() {
-            String detail = Http.problem(
-                    400,
-                    send(
-                            HttpMethod.POST,
-                            "/api/workflows",
-                            new JsonObject().put("workflow_name", "bad"),
-                            "Idempotency-Key",
-                            "k".repeat(256)));
+            String detail =
+                    Http.problem(400, createWithKey(new JsonObject().put("workflow_name", "bad"), "k".repeat(256)));
             assertTrue(detail.contains("255"), detail);
             HttpResponse<Buffer> two = TestServer.await(server.http
                     .request(HttpMethod.POST, "/api/workflows")
@@ -282,10 +260,10 @@ class RetryableWritesTest {
         void expiredKeyIsFree() {
             String k = key();
             JsonObject body = new JsonObject().put("workflow_name", "old");
-            JsonObject first = Http.json(201, send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k));
+            JsonObject first = Http.json(201, createWithKey(body, k));
             SqliteFiles.execute(
                     server.workflowDb(), "UPDATE idempotency_keys SET created_ms = 0 WHERE key = '" + k + "'");
-            HttpResponse<Buffer> again = send(HttpMethod.POST, "/api/workflows", body, "Idempotency-Key", k);
+            HttpResponse<Buffer> again = createWithKey(body, k);
             assertEquals(201, again.statusCode());
             assertNull(again.getHeader("Idempotent-Replayed"));
             assertFalse(first.getString("id").equals(again.bodyAsJsonObject().getString("id")));
@@ -704,8 +682,8 @@ class RetryableWritesTest {
             assertEquals(before, rows("workflow_states"));
             JsonObject keyed = new JsonObject().put("id", id + "-k").put("workflow_name", "keyed");
             String k = key();
-            Http.json(201, send(HttpMethod.POST, "/api/workflows", keyed, "Idempotency-Key", k));
-            HttpResponse<Buffer> replay = send(HttpMethod.POST, "/api/workflows", keyed, "Idempotency-Key", k);
+            Http.json(201, createWithKey(keyed, k));
+            HttpResponse<Buffer> replay = createWithKey(keyed, k);
             assertEquals(201, replay.statusCode(), "the key's replay, not the id's 409");
             assertEquals("true", replay.getHeader("Idempotent-Replayed"));
         }

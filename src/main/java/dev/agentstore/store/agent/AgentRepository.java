@@ -122,14 +122,7 @@ public final class AgentRepository {
         String name = agentName(body);
         String version = version(body);
         boolean active = Fields.requiredBoolean(body, "is_active");
-        Long expected = null;
-        if (body.getValue("expected_row_version") != null) {
-            expected = Fields.requiredLong(body, "expected_row_version");
-            if (expected < 1) {
-                throw Fields.bad("'expected_row_version' must be at least 1, got " + expected);
-            }
-        }
-        Long expectedRowVersion = expected;
+        Long expectedRowVersion = Fields.optionalVersion(body, "expected_row_version");
         return s -> {
             JsonObject v = Rows.one(
                     s.prepare(AgentSql.SELECT_VERSION_WITHOUT_CODE, name, version),

@@ -98,7 +98,7 @@ public final class WorkflowRepository {
     public Work update(JsonObject body) {
         Fields.onlyKnown(body, UPDATE_KEY, UPDATE_FIELDS);
         String id = id(body);
-        Long expected = expectedVersion(body);
+        Long expected = Fields.optionalVersion(body, "expected_version");
         String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
         WorkflowStatus status = statusText == null ? null : WorkflowStatus.parse(statusText);
         String step = Fields.optionalText(body, "current_step", Fields.SHORT_TEXT);
@@ -134,7 +134,7 @@ public final class WorkflowRepository {
     public Work patch(JsonObject body) {
         Fields.onlyKnown(body, UPDATE_KEY, PATCH_FIELDS);
         String id = id(body);
-        Long expected = expectedVersion(body);
+        Long expected = Fields.optionalVersion(body, "expected_version");
         Object p = body.getValue("patch");
         if (!(p instanceof JsonObject patch)) {
             throw Fields.bad("'patch' must be a JSON object (a merge patch, RFC 7396)");
@@ -242,17 +242,6 @@ public final class WorkflowRepository {
         String message = error != null ? error : status != null ? "Updated to " + newStatus : "State updated";
         appendHistory(s, wf.getString("id"), newStatus, wf.getString("current_step"), message, now);
         return wf;
-    }
-
-    private static Long expectedVersion(JsonObject body) {
-        if (body.getValue("expected_version") == null) {
-            return null;
-        }
-        long v = Fields.requiredLong(body, "expected_version");
-        if (v < 1) {
-            throw Fields.bad("'expected_version' must be at least 1, got " + v);
-        }
-        return v;
     }
 
     private static void checkVersion(JsonObject wf, Long expected) {

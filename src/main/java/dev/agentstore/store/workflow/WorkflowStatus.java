@@ -54,12 +54,6 @@ enum WorkflowStatus {
         return null;
     }
 
-    /** Rows stored by other writers may hold anything; unknown values are treated as not final. */
-    static boolean isFinal(String stored) {
-        WorkflowStatus st = stored(stored);
-        return st != null && st.isFinal();
-    }
-
     /** The next statuses of a stored status; an unknown one moves as {@code running} does. */
     static Set<WorkflowStatus> next(String stored) {
         WorkflowStatus st = stored(stored);
