@@ -11,6 +11,8 @@ public final class Failures {
     public static final int NOT_FOUND = 404;
     /** The request conflicts with the stored state: a final workflow, a duplicate key. */
     public static final int CONFLICT = 409;
+    /** A change-feed cursor older than the oldest change held: the reply names the oldest. */
+    public static final int GONE = 410;
     /** The update named a version ({@code expected_version}, HTTP If-Match) that is not the stored one. */
     public static final int PRECONDITION_FAILED = 412;
     /** A batch or a field is larger than the configured limit. */

@@ -138,6 +138,14 @@ public final class StoreClient {
     }
 
     /**
+     * The change feed, oldest first: query {@code {after?, limit?, entity?, database?}}; replies {@code {changes,
+     * count, next, oldest, latest, database}}; fails with 410 when {@code after} is older than the oldest change held.
+     */
+    public Future<JsonObject> listChanges(JsonObject query) {
+        return request(Addresses.FEED, Actions.LIST, query);
+    }
+
+    /**
      * Saves a new, active version of an agent: body {@code {agent_name, version, code, description?,
      * created_by?}}; replies with the version, code left out; fails with 409 when the version exists.
      */

@@ -93,6 +93,14 @@ public enum ConfigKey {
             "flag",
             "true: an update (`PUT` or `PATCH` of a workflow or an agent version) without `If-Match` gets 428, so that"
                     + " no client overwrites a change it has not read"),
+    HTTP_STREAM_MAX_PENDING(
+            Section.HTTP,
+            "stream_max_pending",
+            KeyType.integer(1000, 10, 1_000_000),
+            "events",
+            "the events a server-sent-events stream (`/api/changes/stream`, a workflow's `watch`) may hold for a"
+                    + " client that reads slower than changes come; past it the stream is closed, and the client resumes"
+                    + " from its `Last-Event-ID`, read from the change table"),
     HTTP_CORS_ALLOWED_ORIGINS(
             Section.HTTP,
             "cors.allowed_origins",
@@ -199,6 +207,13 @@ public enum ConfigKey {
             "s",
             "how long an `Idempotency-Key` answers its retries with the first answer; older keys are purged (always,"
                     + " whatever the days above), in batches of `batch_rows`"),
+    RETENTION_CHANGES_S(
+            Section.RETENTION,
+            "changes_s",
+            KeyType.integer(604_800, 60, 315_360_000),
+            "s",
+            "how long the change feed (`/api/changes`) keeps a change; older ones are purged (always), in batches of"
+                    + " `batch_rows`, and a cursor older than the oldest kept gets 410"),
     PATH(Section.DATABASE, "path", KeyType.text("data/<name>.db"), "file", "the SQLite file; its directory is created"),
     POOL_SIZE(
             Section.DATABASE,

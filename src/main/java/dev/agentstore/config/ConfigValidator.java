@@ -17,6 +17,7 @@ import static dev.agentstore.config.ConfigKey.HTTP_PORT;
 import static dev.agentstore.config.ConfigKey.HTTP_REQUEST_TIMEOUT_MS;
 import static dev.agentstore.config.ConfigKey.HTTP_REQUIRE_IF_MATCH;
 import static dev.agentstore.config.ConfigKey.HTTP_SHUTDOWN_TIMEOUT_MS;
+import static dev.agentstore.config.ConfigKey.HTTP_STREAM_MAX_PENDING;
 import static dev.agentstore.config.ConfigKey.IDLE_TIMEOUT_S;
 import static dev.agentstore.config.ConfigKey.LEAK_THRESHOLD_S;
 import static dev.agentstore.config.ConfigKey.LIMITS_MAX_BATCH_ITEMS;
@@ -32,6 +33,7 @@ import static dev.agentstore.config.ConfigKey.READER_QUEUE_CAPACITY;
 import static dev.agentstore.config.ConfigKey.RETENTION_ALERTS_DAYS;
 import static dev.agentstore.config.ConfigKey.RETENTION_ARTICLES_DAYS;
 import static dev.agentstore.config.ConfigKey.RETENTION_BATCH_ROWS;
+import static dev.agentstore.config.ConfigKey.RETENTION_CHANGES_S;
 import static dev.agentstore.config.ConfigKey.RETENTION_IDEMPOTENCY_KEYS_S;
 import static dev.agentstore.config.ConfigKey.RETENTION_INTERVAL_S;
 import static dev.agentstore.config.ConfigKey.RETENTION_WORKFLOWS_DAYS;
@@ -67,7 +69,8 @@ final class ConfigValidator {
                 allowedHosts(s.list(HTTP_ALLOWED_HOSTS, HostNames::allowedHost)),
                 s.list(HTTP_CORS_ALLOWED_ORIGINS, HostNames::allowedOrigin),
                 HttpConfig.AccessLogFormat.valueOf(s.choice(LOG_ACCESS, "").toUpperCase(Locale.ROOT)),
-                s.flag(HTTP_REQUIRE_IF_MATCH));
+                s.flag(HTTP_REQUIRE_IF_MATCH),
+                s.integer(HTTP_STREAM_MAX_PENDING));
         String keysFile = s.optionalText(AUTH_KEYS_FILE);
         AuthConfig auth = new AuthConfig(
                 keysFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keysFile)), s.flag(AUTH_ALLOW_ANONYMOUS));
@@ -94,7 +97,8 @@ final class ConfigValidator {
                         s.integer(RETENTION_ALERTS_DAYS),
                         s.integer(RETENTION_INTERVAL_S),
                         s.integer(RETENTION_BATCH_ROWS),
-                        s.integer(RETENTION_IDEMPOTENCY_KEYS_S)));
+                        s.integer(RETENTION_IDEMPOTENCY_KEYS_S),
+                        s.integer(RETENTION_CHANGES_S)));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

@@ -23,6 +23,8 @@ import java.util.List;
  * @param corsAllowedOrigins the web origins allowed to call from a browser (empty: CORS off)
  * @param accessLog {@code log.access}: a line per request on the logger {@code agentstore.access}, or none
  * @param requireIfMatch {@code http.require_if_match}: an update without If-Match gets 428
+ * @param streamMaxPending {@code http.stream_max_pending}: events an event stream holds for a slow client before
+ *     it is closed
  */
 public record HttpConfig(
         String host,
@@ -37,7 +39,8 @@ public record HttpConfig(
         List<String> allowedHosts,
         List<String> corsAllowedOrigins,
         AccessLogFormat accessLog,
-        boolean requireIfMatch) {
+        boolean requireIfMatch,
+        int streamMaxPending) {
 
     /** How the access log writes a request: not at all, as one line of fields, or as one JSON object. */
     public enum AccessLogFormat {

@@ -11,9 +11,16 @@ package dev.agentstore.config;
  * @param intervalS how often the purge runs, when any table has days
  * @param batchRows rows deleted by one write request: what one purge step adds to a group commit
  * @param idempotencyKeysS how long an idempotency key answers its replays; older keys are purged (always on)
+ * @param changesS how long the change feed keeps a change; older ones are purged (always on)
  */
 public record RetentionConfig(
-        int workflowsDays, int articlesDays, int alertsDays, long intervalS, int batchRows, long idempotencyKeysS) {
+        int workflowsDays,
+        int articlesDays,
+        int alertsDays,
+        long intervalS,
+        int batchRows,
+        long idempotencyKeysS,
+        long changesS) {
     public boolean enabled() {
         return workflowsDays > 0 || articlesDays > 0 || alertsDays > 0;
     }

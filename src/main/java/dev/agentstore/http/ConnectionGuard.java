@@ -50,6 +50,8 @@ final class ConnectionGuard {
         HttpServerRequest request;
 
         boolean answered;
+        /** An event stream: answered until one side ends it, so no request deadline applies. */
+        boolean streaming;
     }
 
     private final Vertx vertx;
@@ -119,6 +121,15 @@ final class ConnectionGuard {
             t.since = System.nanoTime();
             t.request = request;
             t.answered = false;
+            t.streaming = false;
+        }
+    }
+
+    /** {@code request} is answered with an event stream: it is in flight until it ends, with no deadline. */
+    void streaming(HttpServerRequest request) {
+        Tracked t = tracked.get(request.connection());
+        if (t != null && t.request == request) {
+            t.streaming = true;
         }
     }
 
@@ -149,7 +160,7 @@ final class ConnectionGuard {
                 if (ended(t.request.response())) {
                     t.answered = true;
                     t.since = now;
-                } else if (age > requestDeadlineNs) {
+                } else if (age > requestDeadlineNs && !t.streaming) {
                     expired.add(e.getKey());
                 }
             } else if (age > idleTimeoutNs) {

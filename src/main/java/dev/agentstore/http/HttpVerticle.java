@@ -26,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
     private HttpServer server;
     private Offload offload;
     private ConnectionGuard guard;
+    private ChangeHub hub;
 
     /** {@code keys}: the API keys, one registry shared by every instance ({@code AgentStore.deploy}). */
     public HttpVerticle(HttpConfig config, KeyRegistry keys) {
@@ -60,7 +61,18 @@ public final class HttpVerticle extends VerticleBase {
         router.route().handler(Uris::check);
         // The body is read in each route's chain, after its gate: nothing is read for a caller who is refused.
         Api api = new Api(router, new Gate(keys), bodies);
-        mount(api, vertx, store, new Writes(config.requireIfMatch()));
+        guard = new ConnectionGuard(vertx, config);
+        hub = new ChangeHub(vertx);
+        if (meters != null) {
+            StreamCounters c = hub.counters;
+            meters.streams(c.open::get, c.pending::get, c.overflowed);
+        }
+        mount(
+                api,
+                vertx,
+                store,
+                new Writes(config.requireIfMatch()),
+                new ChangeRoutes.Streams(hub, guard, config.streamMaxPending()));
         router.errorHandler(
                 404,
                 ctx -> Problems.send(ctx, 404, "no endpoint " + ctx.request().path()));
@@ -81,29 +93,29 @@ public final class HttpVerticle extends VerticleBase {
         router.errorHandler(
                 500,
                 ctx -> Problems.fail(ctx, ctx.failure() == null ? new IllegalStateException("500") : ctx.failure()));
-        guard = new ConnectionGuard(vertx, config);
         if (meters != null) {
             meters.connections(guard::open);
         }
-        return vertx.createHttpServer(options())
-                .connectionHandler(conn -> {
-                    HttpVersions.install(conn);
-                    guard.opened(conn);
-                })
-                .requestHandler(request -> {
-                    Problems.secure(request.response());
-                    RequestIds.assign(request);
-                    guard.request(request);
-                    router.handle(request);
-                })
-                .invalidRequestHandler(access::invalidRequest)
-                .listen()
-                .recover(err -> Future.failedFuture(new IllegalStateException(
-                        "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
-                .onSuccess(s -> {
-                    server = s;
-                    guard.start();
-                });
+        return hub.start()
+                .compose(v -> vertx.createHttpServer(options())
+                        .connectionHandler(conn -> {
+                            HttpVersions.install(conn);
+                            guard.opened(conn);
+                        })
+                        .requestHandler(request -> {
+                            Problems.secure(request.response());
+                            RequestIds.assign(request);
+                            guard.request(request);
+                            router.handle(request);
+                        })
+                        .invalidRequestHandler(access::invalidRequest)
+                        .listen()
+                        .recover(err -> Future.failedFuture(new IllegalStateException(
+                                "cannot listen on " + address() + " (http.host, http.port): " + err.getMessage(), err)))
+                        .onSuccess(s -> {
+                            server = s;
+                            guard.start();
+                        }));
     }
 
     /**
@@ -118,8 +130,10 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     /** Every route of the API; the tests read the list from here too, to check that each refuses what it must. */
-    static void mount(Api api, Vertx vertx, StoreClient store, Writes writes) {
+    static void mount(Api api, Vertx vertx, StoreClient store, Writes writes, ChangeRoutes.Streams streams) {
         new WorkflowRoutes(store, writes).mount(api);
+        new WatchRoutes(store, streams).mount(api);
+        new ChangeRoutes(vertx, store, streams).mount(api);
         new ArticleRoutes(store).mount(api);
         new AlertRoutes(store).mount(api);
         new AgentRoutes(store, writes).mount(api);
@@ -136,16 +150,18 @@ public final class HttpVerticle extends VerticleBase {
     /** Every route that {@link #mount} mounts, with who may call it: for the tests, which check each one. */
     static List<Api.Mounted> routes(Vertx vertx, StoreClient store) {
         Api api = new Api(Router.router(vertx), Gate.anyone(), RoutingContext::next);
-        mount(api, vertx, store, new Writes(false));
+        mount(api, vertx, store, new Writes(false), new ChangeRoutes.Streams(null, null, 1));
         return api.routes();
     }
 
     /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
     @Override
     public Future<?> stop() {
-        Future<Void> stopped = server == null
+        // The streams first: they are answered until someone ends them, so a shutdown would wait for them.
+        Future<Void> streams = hub == null ? Future.succeededFuture() : hub.stop();
+        Future<Void> stopped = streams.transform(v -> server == null
                 ? Future.succeededFuture()
-                : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+                : server.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS));
         return stopped.eventually(() -> {
             if (guard != null) {
                 guard.stop();

@@ -43,6 +43,11 @@ final class Query {
         return with(name, Type.BOOLEAN);
     }
 
+    /** This query and a parameter {@code name} that is a whole number. */
+    Query whole(String name) {
+        return with(name, Type.WHOLE_NUMBER);
+    }
+
     private Query with(String name, Type type) {
         TreeMap<String, Type> more = new TreeMap<>(params);
         more.put(name, type);

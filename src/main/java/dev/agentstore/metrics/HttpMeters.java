@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -81,6 +82,28 @@ public final class HttpMeters {
                         c -> c.get().doubleValue())
                 .description("Number of opened connections to the server")
                 .strongReference(true) // a gauge holds its object weakly, and nothing else holds this one
+                .register(registry);
+    }
+
+    /**
+     * The event streams: {@code open} now, the events they hold for slow clients ({@code pending}), and those
+     * closed because a client read too slowly ({@code overflowed}); each shared by every HTTP verticle.
+     */
+    public void streams(Supplier<? extends Number> open, Supplier<? extends Number> pending, AtomicLong overflowed) {
+        Gauge.builder("agentstore.http.streams.open", open, c -> c.get().doubleValue())
+                .description("server-sent-event streams open (/api/changes/stream, /api/workflows/{id}/watch)")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(
+                        "agentstore.http.streams.pending.events",
+                        pending,
+                        c -> c.get().doubleValue())
+                .description("events the open streams hold for clients that read slower than changes come")
+                .strongReference(true)
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "agentstore.http.streams.overflowed", overflowed, AtomicLong::doubleValue)
+                .description("streams closed because their client fell http.stream_max_pending events behind")
                 .register(registry);
     }
 

@@ -116,6 +116,14 @@ public final class Database implements AutoCloseable {
     }
 
     /** Queues {@code work} for the writer; it runs inside a group-commit transaction. */
+    /**
+     * {@code listener} is told of the changes of each committed transaction, in seq order, on the writer thread,
+     * before the transaction's requests are answered: it must hand them on at once (it publishes them).
+     */
+    public void listen(Changes.Listener listener) {
+        writer.listen(listener);
+    }
+
     public void write(Work work, Reply reply) {
         writer.submit(work, reply);
     }

@@ -141,6 +141,11 @@ public final class GroupCommitWriter {
         this.commits = commits;
     }
 
+    /** {@code listener} is told of each transaction's changes after its COMMIT, on the writer thread. */
+    void listen(Changes.Listener listener) {
+        connection.listen(listener);
+    }
+
     int queueDepth() {
         return queue.size();
     }

@@ -1,8 +1,6 @@
 package dev.agentstore.store;
 
 import dev.agentstore.bus.Failures;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.logging.Logger;
 
 /**
  * Idempotency keys (docs/api.md, "Retries"). A write that carries a key runs as a {@link Keyed} work: in the
@@ -33,7 +30,6 @@ import java.util.logging.Logger;
  * replayed, and a 409 or 412 is refused again by the same checks).
  */
 public final class IdempotencyKeys {
-    private static final Logger LOG = Logger.getLogger(IdempotencyKeys.class.getName());
     public static final int MAX_KEY_CHARS = 255;
 
     private static final String SELECT =
@@ -185,85 +181,10 @@ public final class IdempotencyKeys {
     }
 
     /**
-     * Deletes the expired keys of {@code db}, at most {@code batchRows} per write request, one request after the
-     * other until none is left; then schedules itself again after {@code intervalMs}.
+     * The purge of the expired keys of {@code db}: every {@code intervalMs}, at most {@code batchRows} per write
+     * request, from the start of the table.
      */
-    public static final class Purge {
-        private final Vertx vertx;
-        private final Database db;
-        private final Duration retention;
-        private final int batchRows;
-        private final long intervalMs;
-        private volatile boolean closed;
-        private long timer = -1;
-
-        public Purge(Vertx vertx, Database db, Duration retention, int batchRows, long intervalMs) {
-            this.vertx = vertx;
-            this.db = db;
-            this.retention = retention;
-            this.batchRows = batchRows;
-            this.intervalMs = intervalMs;
-        }
-
-        public void start() {
-            schedule();
-        }
-
-        private void schedule() {
-            if (!closed) {
-                timer = vertx.setTimer(
-                        intervalMs,
-                        id -> purge(System.currentTimeMillis() - retention.toMillis())
-                                .onComplete(ar -> schedule()));
-            }
-        }
-
-        /**
-         * Deletes the keys created before {@code cutoff} (milliseconds since the epoch) from the start of the table,
-         * {@code batchRows} a write request, each queued once the one before it was answered, so that a purge never
-         * holds the writer for long; it stops at a step that finds a live key among its rows.
-         *
-         * @return the keys deleted; a failure is logged, and the next run tries again
-         */
-        Future<Long> purge(long cutoff) {
-            Promise<Long> done = Promise.promise();
-            step(cutoff, 0, done);
-            return done.future();
-        }
-
-        private void step(long cutoff, long deletedSoFar, Promise<Long> done) {
-            if (closed) {
-                done.complete(deletedSoFar);
-                return;
-            }
-            db.write(s -> new JsonObject().put("deleted", s.update(s.prepare(PURGE, batchRows, cutoff))), new Reply() {
-                @Override
-                public void ok(JsonObject body) {
-                    int deleted = body.getInteger("deleted");
-                    long total = deletedSoFar + deleted;
-                    vertx.runOnContext(v -> {
-                        if (deleted == batchRows) {
-                            step(cutoff, total, done);
-                        } else {
-                            done.complete(total);
-                        }
-                    });
-                }
-
-                @Override
-                public void fail(int code, String message) {
-                    LOG.warning("purge of expired idempotency keys of database "
-                            + db.config().name() + " failed, tried again later: " + message);
-                    vertx.runOnContext(v -> done.fail(message));
-                }
-            });
-        }
-
-        public void close() {
-            closed = true;
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-        }
+    public static TablePurge purge(Vertx vertx, Database db, Duration retention, int batchRows, long intervalMs) {
+        return new TablePurge(vertx, db, "expired idempotency keys", PURGE, retention, batchRows, intervalMs);
     }
 }

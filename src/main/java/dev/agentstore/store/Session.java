@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,8 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long rowsWritten;
+    /** The changes the writer's transaction recorded so far ({@link Changes#record}), in seq order. */
+    private final List<Changes.Change> changes = new ArrayList<>();
 
     public Session(Connection connection) {
         this.connection = connection;
@@ -91,6 +95,36 @@ public final class Session implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Counts {@code rows} written by a statement run as a query (an INSERT ... RETURNING). */
+    public void wrote(int rows) {
+        rowsWritten += rows;
+    }
+
+    void recorded(Changes.Change change) {
+        changes.add(change);
+        rowsWritten++;
+    }
+
+    /** How many changes are recorded: where a savepoint starts. */
+    int changesMark() {
+        return changes.size();
+    }
+
+    /** Drops the changes recorded after {@code mark}: their savepoint was rolled back. */
+    void dropChanges(int mark) {
+        changes.subList(mark, changes.size()).clear();
+    }
+
+    /** The changes of the transaction that just committed, handed over once; none are kept. */
+    List<Changes.Change> takeChanges() {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        List<Changes.Change> taken = List.copyOf(changes);
+        changes.clear();
+        return taken;
     }
 
     /** Rows written through {@link #update} since the last call. */

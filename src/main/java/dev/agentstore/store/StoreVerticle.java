@@ -51,7 +51,7 @@ public final class StoreVerticle extends VerticleBase {
     private Backups backups;
     private Retention retention;
     private IdempotencyKeys idempotency;
-    private final List<IdempotencyKeys.Purge> purges = new ArrayList<>();
+    private final List<TablePurge> purges = new ArrayList<>();
     /** Null without metrics. */
     private BusTimers timers;
 
@@ -92,18 +92,21 @@ public final class StoreVerticle extends VerticleBase {
         retention.start();
         Duration keysKept = Duration.ofSeconds(config.retention().idempotencyKeysS());
         idempotency = new IdempotencyKeys(keysKept);
-        databases.values().forEach(db -> {
-            IdempotencyKeys.Purge purge = new IdempotencyKeys.Purge(
-                    vertx, db, keysKept, config.retention().batchRows(), PURGE_INTERVAL_MS);
-            purge.start();
-            purges.add(purge);
+        Duration changesKept = Duration.ofSeconds(config.retention().changesS());
+        databases.forEach((name, db) -> {
+            purges.add(IdempotencyKeys.purge(
+                    vertx, db, keysKept, config.retention().batchRows(), PURGE_INTERVAL_MS));
+            purges.add(Changes.purge(vertx, db, changesKept, config.retention().batchRows(), PURGE_INTERVAL_MS));
+            db.listen(publisher(name));
         });
+        purges.forEach(TablePurge::start);
         LocalJsonCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
         consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
         consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
         consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
+        consumers.add(vertx.eventBus().consumer(Addresses.FEED, this::onFeed));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
                 .onFailure(err -> closeDatabases().forEach(LOG::warning)); // no stop() after a failed start
     }
@@ -120,7 +123,7 @@ public final class StoreVerticle extends VerticleBase {
         if (retention != null) {
             retention.close();
         }
-        purges.forEach(IdempotencyKeys.Purge::close);
+        purges.forEach(TablePurge::close);
         purges.clear();
         if (backups != null) {
             backups.close(); // before the databases: a copy's read transaction would hold off their checkpoint
@@ -153,6 +156,40 @@ public final class StoreVerticle extends VerticleBase {
                             ? Future.succeededFuture()
                             : Future.failedFuture(new CheckpointFailedException(String.join("; ", left)));
                 });
+    }
+
+    /**
+     * Publishes the changes of database {@code name} on {@link Addresses#CHANGES}. The writer calls it after each
+     * COMMIT; the changes are handed to this verticle's context, which runs tasks in the order they came, so they
+     * are published in seq order, and their JSON is made there, not on the writer.
+     */
+    private Changes.Listener publisher(String name) {
+        io.vertx.core.Context ctx = context;
+        return changes -> ctx.runOnContext(v -> {
+            for (Changes.Change c : changes) {
+                vertx.eventBus().publish(Addresses.CHANGES, c.json(name));
+            }
+        });
+    }
+
+    private void onFeed(Message<Object> msg) {
+        dispatch(msg, Addresses.FEED, (action, body, reply) -> {
+            if (!Actions.LIST.equals(action)) {
+                unknownAction(action, reply);
+                return;
+            }
+            JsonObject query = body.copy();
+            Object named = query.remove("database");
+            String name = named == null ? "workflow" : named instanceof String t ? t : "";
+            Database db = databases.get(name);
+            if (db == null) {
+                throw Fields.bad("'database' must be one of " + String.join(", ", databases.keySet()) + ", got "
+                        + (named instanceof String
+                                ? "'" + named + "'"
+                                : "a " + named.getClass().getSimpleName()));
+            }
+            db.read(Changes.list(query, name), reply);
+        });
     }
 
     private void onWorkflows(Message<Object> msg) {

@@ -28,6 +28,13 @@ final class WriterConnection implements AutoCloseable {
     private Session session;
     private long openedAt;
 
+    /** Told of the changes of each transaction after its COMMIT; null: nobody listens. */
+    private volatile Changes.Listener listener;
+
+    void listen(Changes.Listener listener) {
+        this.listener = listener;
+    }
+
     WriterConnection(String name, Connector connector, long recycleNanos, WriterStats stats, WriterHealth health) {
         this.name = name;
         this.connector = connector;
@@ -52,6 +59,11 @@ final class WriterConnection implements AutoCloseable {
                 s.execute("COMMIT");
                 stats.transactionCommitted(rows);
                 health.succeeded();
+                List<Changes.Change> changes = s.takeChanges();
+                Changes.Listener l = listener;
+                if (!changes.isEmpty() && l != null) {
+                    l.committed(changes);
+                }
             } else {
                 rollback(); // nothing to keep; a batch of one that failed is undone here
             }
@@ -82,12 +94,16 @@ final class WriterConnection implements AutoCloseable {
             if (savepoints) {
                 s.execute("SAVEPOINT request");
             }
+            int changes = s.changesMark();
             outcomes[i] = attempt(s, batch.get(i).work);
             long written = s.takeRowsWritten();
             if (outcomes[i].ok()) {
                 rows += written;
-            } else if (savepoints) {
-                s.execute("ROLLBACK TO request");
+            } else {
+                s.dropChanges(changes); // a batch of one is rolled back as a whole: its changes go with it
+                if (savepoints) {
+                    s.execute("ROLLBACK TO request");
+                }
             }
             if (savepoints) {
                 s.execute("RELEASE request");
@@ -179,6 +195,7 @@ final class WriterConnection implements AutoCloseable {
         if (session == null) {
             return;
         }
+        session.dropChanges(0);
         try {
             session.execute("ROLLBACK");
         } catch (SQLException e) {

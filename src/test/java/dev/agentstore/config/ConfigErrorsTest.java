@@ -132,7 +132,7 @@ class ConfigErrorsTest {
             String m = refused("http:\n  cache_size: 4\n");
             assertEquals(
                     "unknown config key 'http.cache_size'; the keys of http are host, port, max_body_bytes,"
-                            + " request_timeout_ms, shutdown_timeout_ms, max_inflight_body_bytes, header_timeout_ms, idle_timeout_s, max_connections, allowed_hosts, require_if_match, cors ("
+                            + " request_timeout_ms, shutdown_timeout_ms, max_inflight_body_bytes, header_timeout_ms, idle_timeout_s, max_connections, allowed_hosts, require_if_match, stream_max_pending, cors ("
                             + dir.resolve("config.yaml") + " line 2)",
                     m);
             assertContains(

@@ -26,7 +26,8 @@ class ListenAddressTest {
                 List.of(),
                 List.of(),
                 HttpConfig.AccessLogFormat.OFF,
-                false);
+                false,
+                1000);
     }
 
     @ParameterizedTest(name = "{0}")

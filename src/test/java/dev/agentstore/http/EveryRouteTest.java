@@ -69,6 +69,24 @@ class EveryRouteTest {
                         NONE),
                 new Call(HttpMethod.GET, "/api/workflows/:id/history", "/api/workflows/WORKFLOW/history", null, NONE),
                 new Call(
+                        HttpMethod.GET,
+                        "/api/workflows/:id/watch",
+                        "/api/workflows/WORKFLOW/watch?follow=false",
+                        null,
+                        "allowed: follow"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/changes",
+                        "/api/changes?limit=5",
+                        null,
+                        "allowed: after, database, entity, limit, wait"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/changes/stream",
+                        "/api/changes/stream?follow=false",
+                        null,
+                        "allowed: after, database, entity, follow"),
+                new Call(
                         HttpMethod.POST, "/api/articles", "/api/articles", "{\"url\":\"https://example.com/q\"}", NONE),
                 new Call(
                         HttpMethod.POST,

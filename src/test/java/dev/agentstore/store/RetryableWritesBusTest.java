@@ -187,7 +187,7 @@ class RetryableWritesBusTest {
             }
             insert.append(",('bus', 'late', 'f', '{}', ").append(old).append(")");
             SqliteFiles.execute(config.path(), insert.toString());
-            IdempotencyKeys.Purge purge = new IdempotencyKeys.Purge(vertx, db, Duration.ofDays(1), 100, 60_000);
+            TablePurge purge = IdempotencyKeys.purge(vertx, db, Duration.ofDays(1), 100, 60_000);
             long deleted = await(purge.purge(now - Duration.ofDays(1).toMillis()));
             assertEquals(250, deleted, "from the start of the table up to the first live key");
             assertEquals(151, SqliteFiles.count(config.path(), "idempotency_keys"), "the live keys, and the late one");

@@ -2,6 +2,7 @@ package dev.agentstore.store.agent;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
+import dev.agentstore.store.Changes;
 import dev.agentstore.store.Fields;
 import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
@@ -49,8 +50,9 @@ public final class AgentRepository {
             if (s.update(s.prepare(AgentSql.INSERT_OR_IGNORE, name, version, code, description, now, createdBy)) == 0) {
                 throw new StoreException(Failures.CONFLICT, "agent " + name + " already has a version " + version);
             }
-            return new JsonObject()
-                    .put("id", s.lastInsertRowid())
+            long id = s.lastInsertRowid();
+            JsonObject created = new JsonObject()
+                    .put("id", id)
                     .put("agent_name", name)
                     .put("version", version)
                     .put("description", description)
@@ -58,6 +60,8 @@ public final class AgentRepository {
                     .put("created_by", createdBy)
                     .put("is_active", true)
                     .put("row_version", 1L);
+            Changes.record(s, Changes.AGENT_VERSION, Long.toString(id), "created", now, created, null);
+            return created;
         };
     }
 
@@ -136,7 +140,16 @@ public final class AgentRepository {
                                 + expectedRowVersion + "; read it again and retry on what it holds now");
             }
             s.update(s.prepare(AgentSql.SET_ACTIVE, active ? 1 : 0, rowVersion + 1, name, version));
-            return v.put("is_active", active).put("row_version", rowVersion + 1);
+            v.put("is_active", active).put("row_version", rowVersion + 1);
+            Changes.record(
+                    s,
+                    Changes.AGENT_VERSION,
+                    Long.toString(v.getLong("id")),
+                    active ? "activated" : "deactivated",
+                    Timestamps.now(),
+                    v,
+                    null);
+            return v;
         };
     }
 

@@ -2,6 +2,7 @@ package dev.agentstore.store.alert;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
+import dev.agentstore.store.Changes;
 import dev.agentstore.store.Fields;
 import dev.agentstore.store.Page;
 import dev.agentstore.store.Rows;
@@ -45,7 +46,7 @@ public final class AlertRepository {
         Alert a = parse(body);
         return s -> {
             String now = Timestamps.now();
-            return json(insert(s, a, now), a, a.createdAt(now));
+            return insert(s, a, now);
         };
     }
 
@@ -60,7 +61,7 @@ public final class AlertRepository {
             String now = Timestamps.now();
             JsonArray inserted = new JsonArray();
             for (Alert a : batch) {
-                inserted.add(insert(s, a, now));
+                inserted.add(insert(s, a, now).getLong("id"));
             }
             return new JsonObject().put("inserted", inserted).put("ignored", new JsonArray());
         };
@@ -92,9 +93,13 @@ public final class AlertRepository {
                 Fields.optionalTimestamp(body, "created_at"));
     }
 
-    private static long insert(Session s, Alert a, String now) throws SQLException {
+    /** Inserts {@code a} and records the change; returns it as stored. */
+    private static JsonObject insert(Session s, Alert a, String now) throws SQLException {
         s.update(s.prepare(AlertSql.INSERT, a.title(), a.message(), a.sourceUrl(), a.createdAt(now)));
-        return s.lastInsertRowid();
+        long id = s.lastInsertRowid();
+        JsonObject alert = json(id, a, a.createdAt(now));
+        Changes.record(s, Changes.ALERT, Long.toString(id), "created", now, alert, null);
+        return alert;
     }
 
     private static JsonObject json(long id, Alert a, String createdAt) {

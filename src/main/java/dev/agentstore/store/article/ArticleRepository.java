@@ -2,6 +2,7 @@ package dev.agentstore.store.article;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
+import dev.agentstore.store.Changes;
 import dev.agentstore.store.Fields;
 import dev.agentstore.store.Ids;
 import dev.agentstore.store.Page;
@@ -48,6 +49,9 @@ public final class ArticleRepository {
             String now = Timestamps.now();
             boolean inserted = insert(s, a, now);
             JsonObject stored = inserted ? json(a, a.createdAt(now)) : find(s, a.id());
+            if (inserted) {
+                Changes.record(s, Changes.ARTICLE, a.id(), "inserted", now, stored, null);
+            }
             return new JsonObject().put("id", a.id()).put("inserted", inserted).put("article", stored);
         };
     }
@@ -64,7 +68,12 @@ public final class ArticleRepository {
             JsonArray inserted = new JsonArray();
             JsonArray ignored = new JsonArray();
             for (Article a : batch) {
-                (insert(s, a, now) ? inserted : ignored).add(a.id());
+                if (insert(s, a, now)) {
+                    inserted.add(a.id());
+                    Changes.record(s, Changes.ARTICLE, a.id(), "inserted", now, json(a, a.createdAt(now)), null);
+                } else {
+                    ignored.add(a.id());
+                }
             }
             return new JsonObject().put("inserted", inserted).put("ignored", ignored);
         };

@@ -2,6 +2,7 @@ package dev.agentstore.store.workflow;
 
 import dev.agentstore.bus.Failures;
 import dev.agentstore.config.LimitsConfig;
+import dev.agentstore.store.Changes;
 import dev.agentstore.store.Fields;
 import dev.agentstore.store.Ids;
 import dev.agentstore.store.Page;
@@ -69,8 +70,8 @@ public final class WorkflowRepository {
             String now = Timestamps.now();
             String status = WorkflowStatus.PENDING.value();
             s.update(s.prepare(WorkflowSql.INSERT, id, name, status, data, now, now));
-            appendHistory(s, id, status, null, CREATED, now);
-            return new JsonObject()
+            JsonObject history = appendHistory(s, id, status, null, CREATED, now);
+            JsonObject wf = new JsonObject()
                     .put("id", id)
                     .put("workflow_name", name)
                     .put("status", status)
@@ -81,6 +82,8 @@ public final class WorkflowRepository {
                     .put("updated_at", now)
                     .put("completed_at", null)
                     .put("version", 1L);
+            Changes.record(s, Changes.WORKFLOW, id, "created", now, wf, history);
+            return wf;
         };
     }
 
@@ -240,7 +243,9 @@ public final class WorkflowRepository {
                 version,
                 wf.getString("id")));
         String message = error != null ? error : status != null ? "Updated to " + newStatus : "State updated";
-        appendHistory(s, wf.getString("id"), newStatus, wf.getString("current_step"), message, now);
+        JsonObject history =
+                appendHistory(s, wf.getString("id"), newStatus, wf.getString("current_step"), message, now);
+        Changes.record(s, Changes.WORKFLOW, wf.getString("id"), "updated", now, wf, history);
         return wf;
     }
 
@@ -292,13 +297,13 @@ public final class WorkflowRepository {
             }
             JsonArray rows = Rows.all(
                     s.prepare(WorkflowSql.LIST_HISTORY, id),
-                    rs -> new JsonObject()
-                            .put("id", rs.getLong(1))
-                            .put("workflow_id", rs.getString(2))
-                            .put("status", rs.getString(3))
-                            .put("step", rs.getString(4))
-                            .put("message", rs.getString(5))
-                            .put("created_at", rs.getString(6)));
+                    rs -> historyRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6)));
             return new JsonObject().put("workflow_id", id).put("history", rows);
         };
     }
@@ -307,9 +312,28 @@ public final class WorkflowRepository {
         return Rows.one(s.prepare(WorkflowSql.SELECT_BY_ID, id), WorkflowRepository::row, () -> notFound(id));
     }
 
-    private static void appendHistory(Session s, String id, String status, String step, String message, String now)
-            throws SQLException {
-        s.update(s.prepare(WorkflowSql.INSERT_HISTORY, id, status, step, message, now));
+    /** Appends a history row; returns it as the history list shows it. */
+    private static JsonObject appendHistory(
+            Session s, String id, String status, String step, String message, String now) throws SQLException {
+        long rowId;
+        try (ResultSet rs = s.prepare(WorkflowSql.INSERT_HISTORY, id, status, step, message, now)
+                .executeQuery()) {
+            rs.next();
+            rowId = rs.getLong(1);
+        }
+        s.wrote(1);
+        return historyRow(rowId, id, status, step, message, now);
+    }
+
+    private static JsonObject historyRow(
+            long rowId, String id, String status, String step, String message, String createdAt) {
+        return new JsonObject()
+                .put("id", rowId)
+                .put("workflow_id", id)
+                .put("status", status)
+                .put("step", step)
+                .put("message", message)
+                .put("created_at", createdAt);
     }
 
     private static JsonObject row(ResultSet rs) throws SQLException {

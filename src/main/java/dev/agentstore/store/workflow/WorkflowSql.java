@@ -26,7 +26,8 @@ final class WorkflowSql {
     static final String EXISTS = "SELECT 1 FROM workflow_states WHERE id = ?";
 
     static final String INSERT_HISTORY = """
-      INSERT INTO workflow_history (workflow_id, status, step, message, created_at) VALUES (?, ?, ?, ?, ?)""";
+      INSERT INTO workflow_history (workflow_id, status, step, message, created_at) VALUES (?, ?, ?, ?, ?)
+      RETURNING id""";
 
     static final String LIST_HISTORY = """
       SELECT id, workflow_id, status, step, message, created_at

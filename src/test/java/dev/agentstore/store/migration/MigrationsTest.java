@@ -103,6 +103,7 @@ class MigrationsTest {
                         "agent_versions",
                         "alerts",
                         "articles",
+                        "changes",
                         "idempotency_keys",
                         "schema_version",
                         "sqlite_sequence",
@@ -136,7 +137,7 @@ class MigrationsTest {
         List<String> log = new ArrayList<>();
 
         try (Connection c = open(file())) {
-            assertEquals(2, MIGRATIONS.down(c, 1, true, log::add));
+            assertEquals(3, MIGRATIONS.down(c, 1, true, log::add));
         }
         assertEquals(List.of("1"), versions(file()));
         assertFalse(indexes(file()).contains(LIST_INDEX));
@@ -150,8 +151,8 @@ class MigrationsTest {
                                 "workflow_history",
                                 tables.get("workflow_history"))));
 
-        assertEquals(2, upToLatest(file()));
-        assertEquals(List.of("1", "2", "3"), versions(file()));
+        assertEquals(3, upToLatest(file()));
+        assertEquals(List.of("1", "2", "3", "4"), versions(file()));
         assertEquals(List.of("1", "1"), column(file(), "SELECT version FROM workflow_states ORDER BY id"));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(
@@ -165,12 +166,14 @@ class MigrationsTest {
                                 tables.get("workflow_history"))));
 
         try (Connection c = open(file())) {
-            assertEquals(3, MIGRATIONS.down(c, 0, true, log::add));
+            assertEquals(4, MIGRATIONS.down(c, 0, true, log::add));
         }
         assertEquals(
                 List.of(
+                        "reverted migration 0004_change_feed",
                         "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
+                        "reverted migration 0004_change_feed",
                         "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
                         "reverted migration 0001_python_schema"),
@@ -183,7 +186,7 @@ class MigrationsTest {
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM sqlite_sequence"));
         assertEquals(List.of(), versions(file()));
 
-        assertEquals(3, upToLatest(file()));
+        assertEquals(4, upToLatest(file()));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM workflow_states"));
     }
@@ -198,11 +201,11 @@ class MigrationsTest {
         try (Connection c = open(file())) {
             MigrationException e =
                     assertThrows(MigrationException.class, () -> MIGRATIONS.down(c, 0, false, line -> {}));
-            assertTrue(e.getMessage().contains("0003_write_semantics"), e.getMessage());
+            assertTrue(e.getMessage().contains("0004_change_feed"), e.getMessage());
             assertTrue(e.getMessage().contains("--allow-data-loss"), e.getMessage());
         }
         assertEquals(before, sha256(file()), "nothing was reverted");
-        assertEquals(List.of("1", "2", "3"), versions(file()));
+        assertEquals(List.of("1", "2", "3", "4"), versions(file()));
     }
 
     @Test
@@ -395,13 +398,14 @@ class MigrationsTest {
                 "UPDATE schema_version SET name = 'initial_schema', applied_at = '2025-11-20 09:15:00'");
         try (Connection c = open(file())) {
             assertEquals(1, MIGRATIONS.verify(c));
-            assertEquals(2, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
+            assertEquals(3, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
         }
         assertEquals(
                 List.of(
                         "1 initial_schema 2025-11-20 09:15:00 NULL",
                         "2 list_indexes " + MIGRATIONS.all().get(1).checksum(),
-                        "3 write_semantics " + MIGRATIONS.all().get(2).checksum()),
+                        "3 write_semantics " + MIGRATIONS.all().get(2).checksum(),
+                        "4 change_feed " + MIGRATIONS.all().get(3).checksum()),
                 column(
                         file(),
                         "SELECT version || ' ' || name || ' ' || "

@@ -1,0 +1,110 @@
+package dev.agentstore.http;
+
+import static dev.agentstore.support.TestServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentstore.support.Eventually;
+import dev.agentstore.support.RealServer;
+import dev.agentstore.support.Sse;
+import dev.agentstore.support.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("A thousand event streams, a hundred of them never reading, while writes run: bounded, and the rest"
+        + " see every change in order")
+@RealServer(config = "http: {stream_max_pending: " + SlowStreamsTest.MAX_PENDING + ", max_connections: 1500}")
+class SlowStreamsTest {
+    static final int MAX_PENDING = 20;
+    static final int READERS = 900;
+    static final int STUCK = 100;
+    static final int WRITES = 250;
+
+    static TestServer server;
+
+    @Test
+    @DisplayName("the stuck streams are closed at the bound, what streams hold stays bounded, readers get it all")
+    void stuckStreamsAreBounded() throws Exception {
+        int port = server.started.port();
+        Long latest = await(server.store.listChanges(new JsonObject().put("limit", 1)))
+                .getLong("latest");
+        long start = latest == null ? 0 : latest;
+        HttpClient client =
+                server.vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(READERS));
+        List<Future<Sse>> opening = new ArrayList<>();
+        for (int i = 0; i < READERS; i++) {
+            opening.add(Sse.open(client, port, "/api/changes/stream?after=" + start, null));
+        }
+        await(Future.all(opening));
+        List<Sse> readers = opening.stream().map(Future::result).toList();
+        List<Socket> stuck = new ArrayList<>();
+        for (int i = 0; i < STUCK; i++) {
+            Socket s = new Socket();
+            s.setReceiveBufferSize(2048); // before connect: the window it offers stays small
+            s.connect(new InetSocketAddress("127.0.0.1", port));
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /api/changes/stream?after=" + start + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            stuck.add(s); // and never read
+        }
+        StreamCounters counters = StreamCounters.of(server.vertx);
+        Eventually.await("1000 streams open", Duration.ofSeconds(30), () -> counters.open.get() == READERS + STUCK);
+        long overflowedBefore = counters.overflowed.get();
+
+        String kilobyte = "x".repeat(1024);
+        long mostHeld = 0;
+        for (int done = 0; done < WRITES; ) {
+            List<Future<JsonObject>> batch = new ArrayList<>();
+            for (int i = 0; i < 25 && done < WRITES; i++, done++) {
+                batch.add(server.store.createWorkflow(new JsonObject()
+                        .put("workflow_name", "slow-" + done)
+                        .put("initial_data", new JsonObject().put("pad", kilobyte))));
+            }
+            await(Future.all(batch));
+            mostHeld = Math.max(mostHeld, counters.pending.get());
+        }
+
+        Eventually.await(
+                "every reader saw every change",
+                Duration.ofSeconds(120),
+                () -> readers.stream().allMatch(r -> r.of("change").size() >= WRITES));
+        List<String> expected = LongStream.rangeClosed(start + 1, start + WRITES)
+                .mapToObj(Long::toString)
+                .toList();
+        for (Sse r : readers) {
+            assertEquals(expected, r.of("change").stream().map(Sse.Event::id).toList(), "in order, none missed");
+        }
+        Eventually.await(
+                "the stuck streams were closed at their bound",
+                Duration.ofSeconds(30),
+                () -> counters.overflowed.get() - overflowedBefore == STUCK);
+        assertEquals(READERS, counters.open.get(), "the readers' streams stay open");
+        assertTrue(
+                mostHeld <= (long) (READERS + STUCK) * (MAX_PENDING + 1),
+                "held at most the bound a stream: " + mostHeld);
+        Eventually.await(
+                "nothing is held once the stuck ones are gone",
+                Duration.ofSeconds(10),
+                () -> counters.pending.get() == 0);
+        for (Socket s : stuck) {
+            s.close();
+        }
+        readers.forEach(Sse::close);
+        Eventually.await("every stream closed", Duration.ofSeconds(30), () -> counters.open.get() == 0);
+        await(client.close());
+    }
+}
