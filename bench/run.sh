@@ -4,6 +4,7 @@
 #   bench/run.sh            the operations below
 #   bench/run.sh backup     a backup under write load on a database of 1M workflows (BENCH_BACKUP_ROWS)
 #   bench/run.sh retention  a retention purge of 500k workflows under write load (BENCH_PURGE_ROWS)
+#   bench/run.sh pages      the first page, the middle page by offset and by page_token on 1M workflows (BENCH_PAGES_ROWS)
 #
 # Builds target/agent-store.jar if it is missing or older than the sources, compiles bench/src into
 # target/bench-classes, installs wrk if missing, then, on fresh temp databases:
@@ -273,6 +274,64 @@ if [ "${1:-}" = retention ]; then
     echo
     echo "p99 of creates during the purge: $(ms "$OUT/create-purge.txt" p99_us) ms (target < 50); purge still running when the window ended: $([ "$STILL" -gt 0 ] && echo yes || echo no)"
     echo "the run: $(grep -o '"last_run":.*' "$OUT/retention-end.json" | head -c 600)"
+    echo "raw outputs: $OUT"
+  } | tee "$OUT/summary.txt"
+  exit 0
+fi
+
+# --- scenario: deep pages (bench/run.sh pages) ------------------------------------------------------
+# Issue 14's figure: on BENCH_PAGES_ROWS (1,000,000) workflows, GET /api/workflows?limit=20 for the first page,
+# for the page in the middle by offset, and for the same page by page_token (and the same with status=, which
+# reads another index); a page by token should cost no more than 2x the first. Twice: rows created each a
+# millisecond apart (as one by one), and all at one time (the worst case of a keyset: every row ties).
+if [ "${1:-}" = pages ]; then
+  ROWS=${BENCH_PAGES_ROWS:-1000000}
+  MID=$((ROWS / 2))
+  : > "$OUT/pages.txt"
+  for times in spread one; do
+    mkdir -p "$WORK/$times"
+    DB=$WORK/$times/workflow.db
+    SERVER_ENV=(AGENTSTORE_HTTP_PORT="$PORT" AGENTSTORE_DATABASE_WORKFLOW_PATH="$DB")
+    log "pages scenario ($times): the schema, then $ROWS finished workflows put in the file"
+    start_server; kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+    java -Xmx256m -cp "$CP" dev.agentstore.bench.Fill "$DB" "$ROWS" 300 "$([ $times = spread ] && echo spread || echo one)" | tee "$OUT/fill-$times.txt" >&2
+    start_server
+    BASE=http://127.0.0.1:$PORT
+    token() { admin "$BASE$1" | grep -o '"next_page_token":"[^"]*"' | cut -d'"' -f4; }
+    T=$(token "/api/workflows?limit=20&offset=$((MID - 20))")
+    TS=$(token "/api/workflows?status=completed&limit=20&offset=$((MID - 20))")
+    [ -n "$T" ] && [ -n "$TS" ] || { log "no next_page_token in the middle"; exit 1; }
+    # the page by token is the page by offset: the same rows
+    [ "$(admin "$BASE/api/workflows?limit=20&page_token=$T" | grep -o '"id":"[^"]*"' | tr -d '\n')" = \
+      "$(admin "$BASE/api/workflows?limit=20&offset=$MID" | grep -o '"id":"[^"]*"' | tr -d '\n')" ] \
+      || { log "the page by token is not the page by offset"; exit 1; }
+    for run in first:"/api/workflows?limit=20" offset:"/api/workflows?limit=20&offset=$MID" \
+        token:"/api/workflows?limit=20&page_token=$T" status-first:"/api/workflows?status=completed&limit=20" \
+        status-token:"/api/workflows?status=completed&limit=20&page_token=$TS"; do
+      name=${run%%:*}
+      log "$times: $name ${DURATION} s"
+      BENCH_PAGE=${run#*:} drive page "$WARMUP" "$BASE" "warmup-$times-$name"
+      BENCH_PAGE=${run#*:} drive page "$DURATION" "$BASE" "$times-$name"
+      echo "$times $name" >> "$OUT/pages.txt"
+    done
+    kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+  done
+  {
+    cat "$OUT/machine.txt"
+    echo "database: $ROWS workflows ($(cat "$OUT/fill-spread.txt")), one page = limit=20, the middle = offset $MID"
+    echo
+    echo "| created | page | req/s | p50 ms | p99 ms | errors | x first page | probe ms |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
+    while read -r times name; do
+      f="$OUT/$times-$name.txt"
+      first=$OUT/$times-first.txt; [ "${name#status}" != "$name" ] && first=$OUT/$times-status-first.txt
+      errors=$(( $(field "$f" non2xx) + $(field "$f" connect) + $(field "$f" read) + $(field "$f" write) + $(field "$f" timeout) ))
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$times" "$name" "$(rps "$f")" "$(ms "$f" p50_us)" \
+        "$(ms "$f" p99_us)" "$errors" "$(awk -v a="$(rps "$first")" -v b="$(rps "$f")" 'BEGIN{printf "%.2f", a / b}')" \
+        "$(grep -o 'probe_ms=[0-9]*' "$f" | cut -d= -f2)"
+    done < "$OUT/pages.txt"
+    echo
+    echo "x first page = first page's req/s / this page's (cost relative to the first page); target for token <= 2"
     echo "raw outputs: $OUT"
   } | tee "$OUT/summary.txt"
   exit 0

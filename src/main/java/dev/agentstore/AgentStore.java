@@ -5,6 +5,7 @@ import dev.agentstore.auth.KeysWatcher;
 import dev.agentstore.config.AppConfig;
 import dev.agentstore.http.HttpVerticle;
 import dev.agentstore.metrics.Metrics;
+import dev.agentstore.monitor.KeywordMonitor;
 import dev.agentstore.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -15,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Deploys the server on a Vert.x instance: the API keys first (read, or the open API allowed), then the store,
- * the keys file's watcher, then the HTTP verticles.
+ * the keys file's watcher, then the HTTP verticles, then the keyword monitor (a sibling verticle of the bus).
  */
 public final class AgentStore {
     private AgentStore() {}
@@ -24,9 +25,16 @@ public final class AgentStore {
      * What a started server is listening on.
      *
      * @param keysDeployment the watcher of the keys file; null when there is none (the API is open)
+     * @param monitorDeployment the keyword monitor; null with {@code monitor.enabled: false}
      */
     public record Started(
-            Vertx vertx, String host, int port, String storeDeployment, String httpDeployment, String keysDeployment) {
+            Vertx vertx,
+            String host,
+            int port,
+            String storeDeployment,
+            String httpDeployment,
+            String keysDeployment,
+            String monitorDeployment) {
         public String url() {
             return "http://" + host + ":" + port;
         }
@@ -39,7 +47,10 @@ public final class AgentStore {
          */
         public Future<Void> stop() {
             // Not eventually(): it drops the failure of the store's undeploy, which says what stopped uncleanly.
-            return vertx.undeploy(httpDeployment)
+            Future<Void> monitor = monitorDeployment == null
+                    ? Future.succeededFuture()
+                    : vertx.undeploy(monitorDeployment).otherwiseEmpty();
+            return monitor.compose(m -> vertx.undeploy(httpDeployment))
                     .transform(http -> undeployKeys()
                             .transform(keys -> vertx.undeploy(storeDeployment))
                             .compose(
@@ -89,13 +100,18 @@ public final class AgentStore {
                                                         ? Future.<Void>succeededFuture()
                                                         : vertx.undeploy(keysId))
                                                 .transform(ignored -> Future.failedFuture(err)))
-                                        .map(httpId -> new Started(
-                                                vertx,
-                                                config.http().host(),
-                                                http.get(0).actualPort(),
-                                                storeId,
-                                                httpId,
-                                                keysId)))
+                                        .compose(httpId -> (config.monitorEnabled()
+                                                        ? vertx.deployVerticle(new KeywordMonitor(
+                                                                config.http().requestTimeoutMs()))
+                                                        : Future.<String>succeededFuture(null))
+                                                .map(monitorId -> new Started(
+                                                        vertx,
+                                                        config.http().host(),
+                                                        http.get(0).actualPort(),
+                                                        storeId,
+                                                        httpId,
+                                                        keysId,
+                                                        monitorId))))
                                 .recover(err ->
                                         vertx.undeploy(storeId).transform(ignored -> Future.failedFuture(err)))));
     }

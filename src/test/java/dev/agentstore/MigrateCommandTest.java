@@ -65,7 +65,7 @@ class MigrateCommandTest {
         assertTrue(
                 r.out()
                         .contains(
-                                "file does not exist yet: version 0, pending [0001_python_schema, 0002_list_indexes, 0003_write_semantics, 0004_change_feed]"),
+                                "file does not exist yet: version 0, pending [0001_python_schema, 0002_list_indexes, 0003_write_semantics, 0004_change_feed, 0005_alert_rules]"),
                 r.out());
         assertFalse(Files.exists(file));
     }
@@ -92,12 +92,12 @@ class MigrateCommandTest {
         Run rest = migrate("up");
         assertEquals(0, rest.code(), rest.err());
         assertTrue(rest.out().contains("applied migration 0002_list_indexes"), rest.out());
-        assertEquals(List.of("1", "2", "3", "4"), versions(file));
+        assertEquals(List.of("1", "2", "3", "4", "5"), versions(file));
         assertEquals("wal", journalMode(file));
 
         Run again = migrate("up");
         assertEquals(0, again.code(), again.err());
-        assertTrue(again.out().contains("at version 4 (nothing to do)"), again.out());
+        assertTrue(again.out().contains("at version 5 (nothing to do)"), again.out());
     }
 
     @Test
@@ -136,7 +136,7 @@ class MigrateCommandTest {
         assertEquals(1, refused.code(), refused.out());
         assertTrue(
                 refused.err()
-                        .contains("going below version 4 (0004_change_feed) drops tables and their rows;"
+                        .contains("going below version 5 (0005_alert_rules) drops tables and their rows;"
                                 + " pass --allow-data-loss"),
                 refused.err());
         assertEquals(before, sha256(file));

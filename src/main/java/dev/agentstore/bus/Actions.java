@@ -21,6 +21,9 @@ public final class Actions {
     public static final String PATCH = "patch";
 
     public static final String LIST = "list";
+    public static final String DELETE = "delete";
+    public static final String GET_CURSOR = "get-cursor";
+    public static final String SET_CURSOR = "set-cursor";
     public static final String LIST_HISTORY = "list-history";
     /** Many items in one request, written atomically: all of them or none. */
     public static final String CREATE_BATCH = "create-batch";

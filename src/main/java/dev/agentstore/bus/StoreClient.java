@@ -61,14 +61,25 @@ public final class StoreClient {
         return write(Addresses.WORKFLOWS, Actions.PATCH, body, options);
     }
 
-    /** Lists workflows newest first: query {@code {status?, limit?, offset?}}. */
+    /**
+     * Lists workflows newest first: query {@code {status?, limit?, offset? | page_token?}}; replies
+     * {@code {workflows, count, limit, offset?, next_page_token}}.
+     */
     public Future<JsonObject> listWorkflows(JsonObject query) {
         return request(Addresses.WORKFLOWS, Actions.LIST, query);
     }
 
-    /** Replies {@code {workflow_id, history: [...]}}, oldest first. */
+    /** Replies {@code {workflow_id, history: [...]}}, oldest first: all of it. */
     public Future<JsonObject> workflowHistory(String id) {
-        return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, new JsonObject().put("id", id));
+        return workflowHistory(id, new JsonObject());
+    }
+
+    /**
+     * A page of the history when {@code query} holds {@code limit} or {@code page_token} (or {@code offset}):
+     * replies {@code {workflow_id, history, next_page_token}}; all of it otherwise.
+     */
+    public Future<JsonObject> workflowHistory(String id, JsonObject query) {
+        return request(Addresses.WORKFLOWS, Actions.LIST_HISTORY, query.copy().put("id", id));
     }
 
     /**
@@ -102,7 +113,7 @@ public final class StoreClient {
         return request(Addresses.ARTICLES, Actions.GET, new JsonObject().put("id", id));
     }
 
-    /** Lists articles newest first: query {@code {url?, limit?, offset?}}. */
+    /** Lists articles newest first: query {@code {url?, limit?, offset? | page_token?}}. */
     public Future<JsonObject> listArticles(JsonObject query) {
         return request(Addresses.ARTICLES, Actions.LIST, query);
     }
@@ -132,9 +143,48 @@ public final class StoreClient {
         return request(Addresses.ALERTS, Actions.GET, new JsonObject().put("id", id));
     }
 
-    /** Lists alerts newest first: query {@code {limit?, offset?}}. */
+    /** Lists alerts newest first: query {@code {limit?, offset? | page_token?}}. */
     public Future<JsonObject> listAlerts(JsonObject query) {
         return request(Addresses.ALERTS, Actions.LIST, query);
+    }
+
+    /**
+     * Creates a keyword alert rule: body {@code {name?, keywords: [1..100 strings], match?: title|content|both}};
+     * replies with the rule {@code {id, name, keywords, match, created_at, created_seq, deleted_at, deleted_seq}}.
+     */
+    public Future<Answer> createAlertRule(JsonObject rule, WriteOptions options) {
+        return write(Addresses.ALERT_RULES, Actions.CREATE, rule, options);
+    }
+
+    /** Replies with the rule {@code id} (a deleted one too), or fails with 404. */
+    public Future<JsonObject> getAlertRule(long id) {
+        return request(Addresses.ALERT_RULES, Actions.GET, new JsonObject().put("id", id));
+    }
+
+    /**
+     * Lists the rules in force by id: query {@code {include_deleted?, limit?, offset? | page_token?}}; replies
+     * {@code {rules, count, limit, offset?, next_page_token}}.
+     */
+    public Future<JsonObject> listAlertRules(JsonObject query) {
+        return request(Addresses.ALERT_RULES, Actions.LIST, query);
+    }
+
+    /** Deletes the rule {@code id}: replies with it, deleted_seq set; 404 when it does not exist or is deleted. */
+    public Future<Answer> deleteAlertRule(long id, WriteOptions options) {
+        return write(Addresses.ALERT_RULES, Actions.DELETE, new JsonObject().put("id", id), options);
+    }
+
+    /** The cursor of the feed's consumer {@code consumer}: {@code {consumer, seq, updated_at}}, seq 0 when new. */
+    public Future<JsonObject> getCursor(String consumer) {
+        return request(Addresses.FEED, Actions.GET_CURSOR, new JsonObject().put("consumer", consumer));
+    }
+
+    /** Stores the cursor of {@code consumer}: the last change it handled. */
+    public Future<JsonObject> setCursor(String consumer, long seq) {
+        return request(
+                Addresses.FEED,
+                Actions.SET_CURSOR,
+                new JsonObject().put("consumer", consumer).put("seq", seq));
     }
 
     /**
@@ -172,14 +222,14 @@ public final class StoreClient {
     }
 
     /**
-     * Lists an agent's versions newest first: query {@code {include_code?, limit?, offset?}}; replies
-     * {@code {agent_name, versions, count, limit, offset}}; fails with 404 when the agent has no version.
+     * Lists an agent's versions newest first: query {@code {include_code?, limit?, offset? | page_token?}}; replies
+     * {@code {agent_name, versions, count, limit, offset?, next_page_token}}; fails with 404 when the agent has no version.
      */
     public Future<JsonObject> listAgentVersions(String agentName, JsonObject query) {
         return request(Addresses.AGENTS, Actions.LIST_VERSIONS, query.copy().put("agent_name", agentName));
     }
 
-    /** Lists agents by name: query {@code {limit?, offset?}}; each {@code {agent_name, version_count, latest_version}}. */
+    /** Lists agents by name: query {@code {limit?, offset? | page_token?}}; each {@code {agent_name, version_count, latest_version}}. */
     public Future<JsonObject> listAgents(JsonObject query) {
         return request(Addresses.AGENTS, Actions.LIST, query);
     }

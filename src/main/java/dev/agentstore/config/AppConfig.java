@@ -14,6 +14,7 @@ import java.util.Optional;
  *     {@code GET /metrics} serves them
  * @param backup where backups go, and the schedule
  * @param retention how long rows are kept
+ * @param monitorEnabled {@code monitor.enabled}: the keyword monitor runs beside the store
  */
 public record AppConfig(
         HttpConfig http,
@@ -23,7 +24,8 @@ public record AppConfig(
         LimitsConfig limits,
         boolean metricsEnabled,
         BackupConfig backup,
-        RetentionConfig retention) {
+        RetentionConfig retention,
+        boolean monitorEnabled) {
 
     public List<DatabaseConfig> databases() {
         return agentVersions.map(av -> List.of(workflow, av)).orElse(List.of(workflow));

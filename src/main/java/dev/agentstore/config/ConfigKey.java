@@ -141,6 +141,14 @@ public enum ConfigKey {
             "flag",
             "Vert.x's HTTP server and event-bus meters, and the store's, served at `GET /metrics` (admin scope) in"
                     + " Prometheus text format; false: no meters at all, and `/metrics` is 404"),
+    MONITOR_ENABLED(
+            Section.MONITOR,
+            "enabled",
+            KeyType.flag(true),
+            "flag",
+            "the keyword monitor: a sibling verticle that follows the change feed and raises an alert for each new"
+                    + " article that matches an alert rule (`/api/alert-rules`); false: rules are kept, nothing"
+                    + " applies them"),
     LOG_ACCESS(
             Section.LOG,
             "access",
@@ -292,6 +300,7 @@ public enum ConfigKey {
         LOG,
         BACKUP,
         RETENTION,
+        MONITOR,
         DATABASE;
 
         public String prefix(String database) {
@@ -342,8 +351,8 @@ public enum ConfigKey {
      * database.agent_versions.
      */
     static List<String> sections() {
-        List<String> sections = new ArrayList<>(
-                List.of("http", "http.cors", "auth", "limits", "metrics", "log", "backup", "retention", "database"));
+        List<String> sections = new ArrayList<>(List.of(
+                "http", "http.cors", "auth", "limits", "metrics", "log", "backup", "retention", "monitor", "database"));
         DATABASES.forEach(db -> sections.add("database." + db));
         return sections;
     }

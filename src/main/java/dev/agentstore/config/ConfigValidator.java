@@ -25,6 +25,7 @@ import static dev.agentstore.config.ConfigKey.LIMITS_MAX_FIELD_BYTES;
 import static dev.agentstore.config.ConfigKey.LOG_ACCESS;
 import static dev.agentstore.config.ConfigKey.MAX_OVERFLOW;
 import static dev.agentstore.config.ConfigKey.METRICS_ENABLED;
+import static dev.agentstore.config.ConfigKey.MONITOR_ENABLED;
 import static dev.agentstore.config.ConfigKey.PATH;
 import static dev.agentstore.config.ConfigKey.POOL_RECYCLE;
 import static dev.agentstore.config.ConfigKey.POOL_SIZE;
@@ -98,7 +99,8 @@ final class ConfigValidator {
                         s.integer(RETENTION_INTERVAL_S),
                         s.integer(RETENTION_BATCH_ROWS),
                         s.integer(RETENTION_IDEMPOTENCY_KEYS_S),
-                        s.integer(RETENTION_CHANGES_S)));
+                        s.integer(RETENTION_CHANGES_S)),
+                s.flag(MONITOR_ENABLED));
         for (DatabaseConfig db : config.databases()) {
             // A read may wait pool_timeout for a reader thread, then pool_timeout for a connection: it must
             // get its 503 from the store before the event bus times the request out.

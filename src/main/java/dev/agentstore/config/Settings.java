@@ -28,7 +28,7 @@ final class Settings {
         for (Map.Entry<String, ?> top : root.entrySet()) {
             String name = top.getKey();
             switch (name) {
-                case "http", "auth", "limits", "metrics", "log", "backup", "retention" ->
+                case "http", "auth", "limits", "metrics", "log", "backup", "retention", "monitor" ->
                     s.section(name, top.getValue(), origins);
                 case "database" -> {
                     for (Map.Entry<String, ?> db :

@@ -17,7 +17,7 @@ import java.util.Set;
  * handler. No route can forget one of them.
  *
  * <p>Who may call a route follows from its method: a GET (or HEAD) needs {@link Scope#READ}, a POST, PUT or PATCH
- * {@link Scope#WRITE}. A route that needs no key, or {@link Scope#ADMIN}, says so where it is mounted:
+ * {@link Scope#WRITE} (a DELETE too). A route that needs no key, or {@link Scope#ADMIN}, says so where it is mounted:
  * {@code api.open().get(...)}, {@code api.admin().get(...)}.
  */
 final class Api {
@@ -84,6 +84,10 @@ final class Api {
         mount(HttpMethod.PATCH, path, query, handler);
     }
 
+    void delete(String path, Query query, Handler<RoutingContext> handler) {
+        mount(HttpMethod.DELETE, path, query, handler);
+    }
+
     /** A PATCH whose 415 advertises {@code acceptPatch} (RFC 5789), as the patch types it takes. */
     void patch(String path, String acceptPatch, Query query, Handler<RoutingContext> handler) {
         mount(HttpMethod.PATCH, path, query, handler, acceptPatch);
@@ -144,8 +148,12 @@ final class Api {
         }
         var route = router.route(method, path).handler(gate.require(who.scope, method + " " + path));
         if (!reads) {
-            // after the gate: no body is read for a caller it refuses, nor one that is not JSON
-            route.handler(ctx -> ContentTypes.check(ctx, acceptPatch)).handler(body);
+            // after the gate: no body is read for a caller it refuses, nor one that is not JSON. A DELETE takes
+            // none: whatever it sends is read (within the bounds) and refused by its route with 400.
+            if (method != HttpMethod.DELETE) {
+                route.handler(ctx -> ContentTypes.check(ctx, acceptPatch));
+            }
+            route.handler(body);
         }
         if (who == Access.ADMIN && !reads) {
             route.handler(Api::noIdempotencyKey);

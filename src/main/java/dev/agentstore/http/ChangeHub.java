@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The changes that the store publishes ({@code agentstore.changes}), as the streams and long polls of one HTTP
- * verticle follow them, on its event loop. Each change is made into its event-stream frame once, whoever many
- * streams send it. A change whose seq does not follow the last one seen of its database (a publication lost: on a
+ * verticle follow them, on its event loop. Each change is made into its event-stream frame once, however many
+ * streams send it, and not at all while none listens (what the feed costs a write that nobody follows:
+ * docs/PERFORMANCE.md). A change whose seq does not follow the last one seen of its database (a publication lost: on a
  * clustered bus they are sent at most once) is told to every listener as a gap: a listener then reads the change
  * table again from its own cursor, so that nobody misses a change because a publication did.
  */
@@ -23,7 +24,50 @@ final class ChangeHub {
     static final long HEARTBEAT_MS = 15_000;
 
     /** A change as the hub hands it on: its seq, what it changed, its JSON and its event-stream frame. */
-    record Event(long seq, String database, String entity, String id, JsonObject json, String frame) {}
+    static final class Event {
+        final long seq;
+        final String database;
+        final String entity;
+        final String id;
+        final JsonObject json;
+        private String frame;
+
+        Event(long seq, String database, String entity, String id, JsonObject json) {
+            this.seq = seq;
+            this.database = database;
+            this.entity = entity;
+            this.id = id;
+            this.json = json;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        String database() {
+            return database;
+        }
+
+        String entity() {
+            return entity;
+        }
+
+        String id() {
+            return id;
+        }
+
+        JsonObject json() {
+            return json;
+        }
+
+        /** Made by the first stream that sends it. */
+        String frame() {
+            if (frame == null) {
+                frame = "id: " + seq + "\nevent: change\ndata: " + json.encode() + "\n\n";
+            }
+            return frame;
+        }
+    }
 
     interface Listener {
         String database();
@@ -46,6 +90,7 @@ final class ChangeHub {
     private final Map<String, Long> last = new HashMap<>();
     final StreamCounters counters;
     private MessageConsumer<JsonObject> consumer;
+
     private long heartbeat = -1;
 
     ChangeHub(Vertx vertx) {
@@ -53,11 +98,15 @@ final class ChangeHub {
         this.counters = StreamCounters.of(vertx);
     }
 
-    /** Call on the verticle's context: the consumer, and so every listener, runs on its event loop. */
+    /**
+     * Call on the verticle's context: the consumer, and so every listener, runs on its event loop. The consumer is
+     * registered while the hub has a listener, not before: a change that nobody on this verticle follows is not
+     * delivered here (every delivery of a JSON body is a copy of it), which is most of what the feed costs a write
+     * when nobody follows it (docs/PERFORMANCE.md, "The change feed").
+     */
     Future<Void> start() {
-        consumer = vertx.eventBus().consumer(Addresses.CHANGES, msg -> changed(msg.body()));
         heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> List.copyOf(listeners).forEach(Listener::heartbeat));
-        return consumer.completion();
+        return Future.succeededFuture();
     }
 
     /** Ends every stream and long poll, then stops listening. */
@@ -69,12 +118,27 @@ final class ChangeHub {
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
+    /** A listener listens from now on; it reads the table after, so that it misses nothing. */
     void add(Listener l) {
         listeners.add(l);
+        if (consumer == null) {
+            last.clear();
+            consumer = vertx.eventBus().consumer(Addresses.CHANGES, msg -> changed(msg.body()));
+            Future<Void> registered = consumer.completion();
+            if (!registered.isComplete()) {
+                // A clustered bus registers a consumer after a moment: a listener that read the table meanwhile
+                // may have missed a change, so each reads again once it is registered. (A local one is at once.)
+                registered.onSuccess(v -> List.copyOf(listeners).forEach(Listener::gap));
+            }
+        }
     }
 
     void remove(Listener l) {
         listeners.remove(l);
+        if (listeners.isEmpty() && consumer != null) {
+            consumer.unregister();
+            consumer = null;
+        }
     }
 
     private void changed(JsonObject change) {
@@ -85,14 +149,11 @@ final class ChangeHub {
             last.put(database, before); // a repeat (a node that published it twice): already handed on
             return;
         }
+        if (listeners.isEmpty()) {
+            return;
+        }
         boolean gap = before != null && seq != before + 1;
-        Event e = new Event(
-                seq,
-                database,
-                change.getString("entity"),
-                change.getString("id"),
-                change,
-                "id: " + seq + "\nevent: change\ndata: " + change.encode() + "\n\n");
+        Event e = new Event(seq, database, change.getString("entity"), change.getString("id"), change);
         for (Listener l : List.copyOf(listeners)) {
             if (l.database().equals(database)) {
                 if (gap) {

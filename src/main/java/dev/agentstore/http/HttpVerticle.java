@@ -136,6 +136,7 @@ public final class HttpVerticle extends VerticleBase {
         new ChangeRoutes(vertx, store, streams).mount(api);
         new ArticleRoutes(store).mount(api);
         new AlertRoutes(store).mount(api);
+        new AlertRuleRoutes(store).mount(api);
         new AgentRoutes(store, writes).mount(api);
         new HealthRoutes(vertx, store).mount(api);
         new MetricsRoutes(vertx).mount(api);

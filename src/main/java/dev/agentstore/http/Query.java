@@ -23,8 +23,10 @@ final class Query {
     /** A route that takes no query parameter. */
     static final Query NONE = new Query(new TreeMap<>());
 
-    /** The page of a list: {@code limit} and {@code offset}, whole numbers. */
-    static final Query PAGE = NONE.with("limit", Type.WHOLE_NUMBER).with("offset", Type.WHOLE_NUMBER);
+    /** The page of a list: {@code limit} and {@code offset}, whole numbers, or the {@code page_token} of a page. */
+    static final Query PAGE = NONE.with("limit", Type.WHOLE_NUMBER)
+            .with("offset", Type.WHOLE_NUMBER)
+            .with("page_token", Type.TEXT);
 
     /** Sorted, for the list of allowed names in a 400. */
     private final TreeMap<String, Type> params;

@@ -17,6 +17,12 @@ final class Requests {
         ctx.put(BODY, bytesOrDecoded);
     }
 
+    /** Whether the request sent a body of at least one byte (a large one is decoded by the time it is read). */
+    static boolean hasBody(RoutingContext ctx) {
+        Object body = ctx.get(BODY);
+        return body instanceof Buffer b ? b.length() > 0 : body != null;
+    }
+
     /**
      * The body as a JSON object, or a 400 that says why it is not one: decoded by {@link StrictJson}, so that
      * invalid UTF-8, unpaired surrogates, numbers that do not fit and repeated keys are refused.

@@ -25,7 +25,7 @@ final class WorkflowRoutes {
         api.get("/api/workflows/:id", Query.NONE, this::get);
         api.put("/api/workflows/:id", Query.NONE, this::update);
         api.patch("/api/workflows/:id", MERGE_PATCH + ", " + ContentTypes.JSON, Query.NONE, this::patch);
-        api.get("/api/workflows/:id/history", Query.NONE, this::history);
+        api.get("/api/workflows/:id/history", Query.PAGE, this::history);
     }
 
     private void create(RoutingContext ctx) {
@@ -92,6 +92,6 @@ final class WorkflowRoutes {
     }
 
     private void history(RoutingContext ctx) {
-        Responses.json(ctx, () -> store.workflowHistory(ctx.pathParam("id")), 200, r -> r);
+        Responses.query(ctx, query -> store.workflowHistory(ctx.pathParam("id"), query));
     }
 }

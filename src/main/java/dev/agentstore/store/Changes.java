@@ -24,7 +24,8 @@ public final class Changes {
     public static final String ARTICLE = "article";
     public static final String ALERT = "alert";
     public static final String AGENT_VERSION = "agent_version";
-    public static final Set<String> ENTITIES = Set.of(WORKFLOW, ARTICLE, ALERT, AGENT_VERSION);
+    public static final String ALERT_RULE = "alert_rule";
+    public static final Set<String> ENTITIES = Set.of(WORKFLOW, ARTICLE, ALERT, AGENT_VERSION, ALERT_RULE);
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -66,8 +67,9 @@ public final class Changes {
     /**
      * Records a change of {@code entity} {@code id} in the writer's transaction: {@code data}, the row as a GET
      * answers it, and for a workflow {@code history}, the history row the change appended (null for none).
+     * Returns the change's seq.
      */
-    public static void record(
+    public static long record(
             Session s, String entity, String id, String kind, String time, JsonObject data, JsonObject history)
             throws SQLException {
         JsonObject detail = new JsonObject().put("data", data);
@@ -82,6 +84,7 @@ public final class Changes {
             seq = rs.getLong(1);
         }
         s.recorded(new Change(seq, entity, id, kind, time, text));
+        return seq;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.agentstore.metrics.Metrics;
 import dev.agentstore.store.agent.AgentRepository;
 import dev.agentstore.store.alert.AlertRepository;
 import dev.agentstore.store.article.ArticleRepository;
+import dev.agentstore.store.rule.AlertRuleRepository;
 import dev.agentstore.store.workflow.WorkflowRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,6 +47,7 @@ public final class StoreVerticle extends VerticleBase {
     private WorkflowRepository workflows;
     private ArticleRepository articles;
     private AlertRepository alerts;
+    private final AlertRuleRepository alertRules = new AlertRuleRepository();
     private AgentRepository agents;
     private StoreHealth health;
     private Backups backups;
@@ -101,9 +103,11 @@ public final class StoreVerticle extends VerticleBase {
         });
         purges.forEach(TablePurge::start);
         LocalJsonCodec.register(vertx);
+        ChangeCodec.register(vertx);
         consumers.add(vertx.eventBus().consumer(Addresses.WORKFLOWS, this::onWorkflows));
         consumers.add(vertx.eventBus().consumer(Addresses.ARTICLES, this::onArticles));
         consumers.add(vertx.eventBus().consumer(Addresses.ALERTS, this::onAlerts));
+        consumers.add(vertx.eventBus().consumer(Addresses.ALERT_RULES, this::onAlertRules));
         consumers.add(vertx.eventBus().consumer(Addresses.AGENTS, this::onAgents));
         consumers.add(vertx.eventBus().consumer(Addresses.STORE, this::onStore));
         consumers.add(vertx.eventBus().consumer(Addresses.FEED, this::onFeed));
@@ -159,21 +163,45 @@ public final class StoreVerticle extends VerticleBase {
     }
 
     /**
-     * Publishes the changes of database {@code name} on {@link Addresses#CHANGES}. The writer calls it after each
-     * COMMIT; the changes are handed to this verticle's context, which runs tasks in the order they came, so they
-     * are published in seq order, and their JSON is made there, not on the writer.
+     * Publishes the changes of database {@code name} on {@link Addresses#CHANGES} and on the address of the
+     * change's entity. The writer calls it after each COMMIT; the changes are handed to this verticle's context,
+     * which runs tasks in the order they came, so they are published in seq order, and their JSON is made there,
+     * not on the writer.
      */
     private Changes.Listener publisher(String name) {
         io.vertx.core.Context ctx = context;
         return changes -> ctx.runOnContext(v -> {
             for (Changes.Change c : changes) {
-                vertx.eventBus().publish(Addresses.CHANGES, c.json(name));
+                // JSON only when a consumer gets it, and one for all of them (ChangeCodec).
+                ChangeCodec.Published change = new ChangeCodec.Published(c, name);
+                vertx.eventBus().publish(Addresses.CHANGES, change, ChangeCodec.OPTIONS);
+                vertx.eventBus().publish(Addresses.changesOf(c.entity()), change, ChangeCodec.OPTIONS);
+            }
+        });
+    }
+
+    private void onAlertRules(Message<Object> msg) {
+        dispatch(msg, Addresses.ALERT_RULES, (action, body, reply) -> {
+            switch (action) {
+                case Actions.CREATE -> write(msg, workflowDb, alertRules.create(body), reply);
+                case Actions.GET -> workflowDb.read(alertRules.get(body), reply);
+                case Actions.LIST -> workflowDb.read(alertRules.list(body), reply);
+                case Actions.DELETE -> write(msg, workflowDb, alertRules.delete(body), reply);
+                default -> unknownAction(action, reply);
             }
         });
     }
 
     private void onFeed(Message<Object> msg) {
         dispatch(msg, Addresses.FEED, (action, body, reply) -> {
+            if (Actions.GET_CURSOR.equals(action)) {
+                workflowDb.read(FeedCursors.get(body), reply);
+                return;
+            }
+            if (Actions.SET_CURSOR.equals(action)) {
+                write(msg, workflowDb, FeedCursors.set(body), reply);
+                return;
+            }
             if (!Actions.LIST.equals(action)) {
                 unknownAction(action, reply);
                 return;

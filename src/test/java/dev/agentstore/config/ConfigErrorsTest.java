@@ -137,7 +137,7 @@ class ConfigErrorsTest {
                     m);
             assertContains(
                     refused("tracing:\n  port: 1\n"),
-                    "the sections are http, auth, limits, metrics, log, backup, retention, database");
+                    "the sections are http, auth, limits, metrics, log, backup, retention, monitor, database");
         }
 
         @Test

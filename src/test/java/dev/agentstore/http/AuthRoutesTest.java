@@ -84,6 +84,13 @@ class AuthRoutesTest {
         json(201, post("/api/articles", new JsonObject().put("id", "a1").put("url", "u")));
         alert = json(201, post("/api/alerts", new JsonObject().put("title", "f")))
                 .getLong("id");
+        for (int i = 0; i < 2; i++) { // as EveryRouteTest: rule 1 to get, rule 2 to delete
+            json(
+                    201,
+                    post(
+                            "/api/alert-rules",
+                            new JsonObject().put("keywords", new io.vertx.core.json.JsonArray().add("f"))));
+        }
         json(
                 201,
                 post(

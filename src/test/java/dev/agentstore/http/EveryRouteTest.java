@@ -10,6 +10,7 @@ import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
@@ -47,13 +48,18 @@ class EveryRouteTest {
     static Stream<Call> calls() {
         return Stream.of(
                 new Call(HttpMethod.POST, "/api/workflows", "/api/workflows", "{\"workflow_name\":\"q\"}", NONE),
-                new Call(HttpMethod.GET, "/api/workflows", "/api/workflows", null, "allowed: limit, offset, status"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/workflows",
+                        "/api/workflows",
+                        null,
+                        "allowed: limit, offset, page_token, status"),
                 new Call(
                         HttpMethod.GET,
                         "/api/workflows",
                         "/api/workflows?status=pending&limit=5",
                         null,
-                        "allowed: limit, offset, status"),
+                        "allowed: limit, offset, page_token, status"),
                 new Call(HttpMethod.GET, "/api/workflows/:id", "/api/workflows/WORKFLOW", null, NONE),
                 new Call(
                         HttpMethod.PUT,
@@ -67,7 +73,12 @@ class EveryRouteTest {
                         "/api/workflows/WORKFLOW",
                         "{\"current_step\":\"p\"}",
                         NONE),
-                new Call(HttpMethod.GET, "/api/workflows/:id/history", "/api/workflows/WORKFLOW/history", null, NONE),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/workflows/:id/history",
+                        "/api/workflows/WORKFLOW/history?limit=5",
+                        null,
+                        "allowed: limit, offset, page_token"),
                 new Call(
                         HttpMethod.GET,
                         "/api/workflows/:id/watch",
@@ -94,13 +105,37 @@ class EveryRouteTest {
                         "/api/articles",
                         "{\"articles\":[{\"url\":\"https://example.com/b\"}]}",
                         NONE),
-                new Call(HttpMethod.GET, "/api/articles", "/api/articles?url=x", null, "allowed: limit, offset, url"),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/articles",
+                        "/api/articles?url=x",
+                        null,
+                        "allowed: limit, offset, page_token, url"),
                 new Call(HttpMethod.GET, "/api/articles/:id", "/api/articles/a1", null, NONE),
                 new Call(HttpMethod.POST, "/api/alerts", "/api/alerts", "{\"title\":\"q\"}", NONE),
                 new Call(HttpMethod.POST, "/api/alerts", "/api/alerts", "{\"alerts\":[{\"title\":\"b\"}]}", NONE),
-                new Call(HttpMethod.GET, "/api/alerts", "/api/alerts", null, "allowed: limit, offset"),
+                new Call(HttpMethod.GET, "/api/alerts", "/api/alerts", null, "allowed: limit, offset, page_token"),
                 new Call(HttpMethod.GET, "/api/alerts/:id", "/api/alerts/ALERT", null, NONE),
-                new Call(HttpMethod.GET, "/api/agents", "/api/agents?offset=0", null, "allowed: limit, offset"),
+                new Call(
+                        HttpMethod.POST,
+                        "/api/alert-rules",
+                        "/api/alert-rules",
+                        "{\"keywords\":[\"LLM\"],\"match\":\"title\"}",
+                        NONE),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/alert-rules",
+                        "/api/alert-rules?include_deleted=true",
+                        null,
+                        "allowed: include_deleted, limit, offset, page_token"),
+                new Call(HttpMethod.GET, "/api/alert-rules/:id", "/api/alert-rules/1", null, NONE),
+                new Call(HttpMethod.DELETE, "/api/alert-rules/:id", "/api/alert-rules/2", null, NONE),
+                new Call(
+                        HttpMethod.GET,
+                        "/api/agents",
+                        "/api/agents?offset=0",
+                        null,
+                        "allowed: limit, offset, page_token"),
                 new Call(HttpMethod.GET, "/api/agents/:name", "/api/agents/fixture", null, NONE),
                 new Call(
                         HttpMethod.POST,
@@ -113,7 +148,7 @@ class EveryRouteTest {
                         "/api/agents/:name/versions",
                         "/api/agents/fixture/versions?include_code=true",
                         null,
-                        "allowed: include_code, limit, offset"),
+                        "allowed: include_code, limit, offset, page_token"),
                 new Call(
                         HttpMethod.GET,
                         "/api/agents/:name/versions/:version",
@@ -165,6 +200,14 @@ class EveryRouteTest {
                         new JsonObject().put("id", "a1").put("url", "u")));
         alert = json(201, server.send(HttpMethod.POST, "/api/alerts", new JsonObject().put("title", "f")))
                 .getLong("id");
+        for (int i = 0; i < 2; i++) { // rule 1 to get, rule 2 to delete
+            json(
+                    201,
+                    server.send(
+                            HttpMethod.POST,
+                            "/api/alert-rules",
+                            new JsonObject().put("keywords", new JsonArray().add("f"))));
+        }
         json(
                 201,
                 server.send(

@@ -78,10 +78,30 @@ class SlowStreamsTest {
             mostHeld = Math.max(mostHeld, counters.pending.get());
         }
 
-        Eventually.await(
-                "every reader saw every change",
-                Duration.ofSeconds(120),
-                () -> readers.stream().allMatch(r -> r.of("change").size() >= WRITES));
+        try {
+            Eventually.await(
+                    "every reader saw every change",
+                    Duration.ofSeconds(120),
+                    () -> readers.stream().allMatch(r -> r.of("change").size() >= WRITES));
+        } catch (AssertionError e) {
+            // what the readers that fell short got: how many, their last id, whether their stream ended
+            List<String> short_ = readers.stream()
+                    .filter(r -> r.of("change").size() < WRITES)
+                    .limit(5)
+                    .map(r -> r.of("change").size() + " events, last "
+                            + (r.events.isEmpty()
+                                    ? "-"
+                                    : r.events.get(r.events.size() - 1).id())
+                            + (r.isEnded() ? ", ended" : ", open"))
+                    .toList();
+            long count =
+                    readers.stream().filter(r -> r.of("change").size() < WRITES).count();
+            throw new AssertionError(
+                    e.getMessage() + ": " + count + " readers short, e.g. " + short_ + "; streams open "
+                            + counters.open.get() + ", held " + counters.pending.get() + ", overflowed "
+                            + (counters.overflowed.get() - overflowedBefore),
+                    e);
+        }
         List<String> expected = LongStream.rangeClosed(start + 1, start + WRITES)
                 .mapToObj(Long::toString)
                 .toList();

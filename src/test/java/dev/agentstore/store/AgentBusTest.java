@@ -190,7 +190,7 @@ class AgentBusTest {
                                     .put("code", "c")
                                     .put("colour", "red"))));
             assertEquals(
-                    "unknown field 'colour'; allowed: include_code, limit, offset",
+                    "unknown field 'colour'; allowed: include_code, limit, offset, page_token",
                     failsWith(
                             Failures.BAD_REQUEST,
                             server.store.listAgentVersions("keyed", new JsonObject().put("colour", "red"))));

@@ -9,7 +9,6 @@ import dev.agentstore.store.Rows;
 import dev.agentstore.store.StoreException;
 import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,8 +24,8 @@ public final class AgentRepository {
     private static final Set<String> AGENT_KEY = Set.of("agent_name");
     private static final Set<String> VERSION_KEY = Set.of("agent_name", "version");
     private static final Set<String> CREATE_FIELDS = Set.of("version", "code", "description", "created_by");
-    private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("include_code", "limit", "offset");
-    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
+    private static final Set<String> LIST_VERSIONS_FIELDS = Set.of("include_code", "limit", "offset", "page_token");
+    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset", "page_token");
     private static final Set<String> SET_ACTIVE_FIELDS = Set.of("is_active");
     /** The version a change names, and the row_version it expects (over HTTP: the path and If-Match). */
     private static final Set<String> SET_ACTIVE_KEY = Set.of("agent_name", "version", "expected_row_version");
@@ -91,12 +90,10 @@ public final class AgentRepository {
         Fields.onlyKnown(body, AGENT_KEY, LIST_VERSIONS_FIELDS);
         String name = agentName(body);
         boolean withCode = Boolean.TRUE.equals(Fields.optionalBoolean(body, "include_code"));
-        Page page = Page.of(body);
+        Page page = (withCode ? AgentSql.LIST_VERSIONS_WITH_CODE : AgentSql.LIST_VERSIONS).page(body, name);
         return s -> {
-            JsonArray versions = withCode
-                    ? page.rows(s, AgentSql.LIST_VERSIONS_WITH_CODE, AgentRepository::withCode, name)
-                    : page.rows(s, AgentSql.LIST_VERSIONS, AgentRepository::withoutCode, name);
-            if (versions.isEmpty() && !Rows.exists(s.prepare(AgentSql.AGENT_EXISTS, name))) {
+            Page.Result versions = page.rows(s, withCode ? AgentRepository::withCode : AgentRepository::withoutCode);
+            if (versions.rows().isEmpty() && !Rows.exists(s.prepare(AgentSql.AGENT_EXISTS, name))) {
                 throw new StoreException(Failures.NOT_FOUND, "agent " + name + " has no versions");
             }
             return page.reply("versions", versions).put("agent_name", name);
@@ -106,11 +103,10 @@ public final class AgentRepository {
     /** Read: agents by name, each with its number of versions and its latest (newest active) version. */
     public Work list(JsonObject body) {
         Fields.onlyKnown(body, LIST_FIELDS);
-        Page page = Page.of(body);
+        Page page = AgentSql.LIST_AGENTS.page(body);
         return s -> page.list(
                 s,
                 "agents",
-                AgentSql.LIST_AGENTS,
                 rs -> new JsonObject()
                         .put("agent_name", rs.getString(1))
                         .put("version_count", rs.getLong(2))

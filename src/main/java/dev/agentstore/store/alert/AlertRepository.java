@@ -26,7 +26,7 @@ public final class AlertRepository {
     private static final Set<String> ALERT_FIELDS = Set.of("title", "message", "source_url", "created_at");
     private static final Set<String> BATCH_FIELDS = Set.of("alerts");
     private static final Set<String> GET_FIELDS = Set.of("id");
-    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset");
+    private static final Set<String> LIST_FIELDS = Set.of("limit", "offset", "page_token");
 
     /** {@code createdAt}: as the caller gave it, or null for the time of the write. */
     private record Alert(String title, String message, String sourceUrl, String createdAt) {
@@ -80,8 +80,8 @@ public final class AlertRepository {
     /** Read: alerts newest first. */
     public Work list(JsonObject body) {
         Fields.onlyKnown(body, LIST_FIELDS);
-        Page page = Page.of(body);
-        return s -> page.list(s, "alerts", AlertSql.LIST, AlertRepository::row);
+        Page page = AlertSql.LIST.page(body);
+        return s -> page.list(s, "alerts", AlertRepository::row);
     }
 
     private Alert parse(JsonObject body) {

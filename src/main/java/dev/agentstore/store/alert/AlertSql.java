@@ -1,5 +1,7 @@
 package dev.agentstore.store.alert;
 
+import dev.agentstore.store.Listing;
+
 final class AlertSql {
     static final String COLUMNS = "id, title, message, source_url, created_at";
 
@@ -7,8 +9,12 @@ final class AlertSql {
 
     static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM alerts WHERE id = ?";
 
-    /** id breaks ties between rows created in the same millisecond (a batch), newest first. */
-    static final String LIST = "SELECT " + COLUMNS + " FROM alerts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+    /**
+     * id breaks ties between rows created in the same millisecond (a batch), newest first. created_at may be
+     * NULL in a legacy file (the Python schema lets it).
+     */
+    static final Listing LIST = Listing.newestFirst(
+            "alerts", "SELECT " + COLUMNS + ", created_at, id FROM alerts", null, "created_at", "id", true);
 
     private AlertSql() {}
 }

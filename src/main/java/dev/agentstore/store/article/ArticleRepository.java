@@ -27,7 +27,7 @@ public final class ArticleRepository {
     private static final Set<String> ARTICLE_FIELDS = Set.of("id", "url", "title", "content", "created_at");
     private static final Set<String> BATCH_FIELDS = Set.of("articles");
     private static final Set<String> GET_FIELDS = Set.of("id");
-    private static final Set<String> LIST_FIELDS = Set.of("url", "limit", "offset");
+    private static final Set<String> LIST_FIELDS = Set.of("url", "limit", "offset", "page_token");
 
     /** {@code createdAt}: as the caller gave it, or null for the time of the write. */
     private record Article(String id, String url, String title, String content, String createdAt) {
@@ -90,10 +90,8 @@ public final class ArticleRepository {
     public Work list(JsonObject body) {
         Fields.onlyKnown(body, LIST_FIELDS);
         String url = Fields.optionalText(body, "url", Fields.URL_TEXT);
-        Page page = Page.of(body);
-        return s -> url == null
-                ? page.list(s, "articles", ArticleSql.LIST, ArticleRepository::row)
-                : page.list(s, "articles", ArticleSql.LIST_BY_URL, ArticleRepository::row, url);
+        Page page = url == null ? ArticleSql.LIST.page(body) : ArticleSql.LIST_BY_URL.page(body, url);
+        return s -> page.list(s, "articles", ArticleRepository::row);
     }
 
     private Article parse(JsonObject body) {

@@ -1,5 +1,7 @@
 package dev.agentstore.store.article;
 
+import dev.agentstore.store.Listing;
+
 final class ArticleSql {
     static final String COLUMNS = "id, url, title, content, created_at";
 
@@ -10,12 +12,16 @@ final class ArticleSql {
 
     static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM articles WHERE id = ?";
 
-    /** rowid breaks ties between rows created in the same millisecond (a batch), newest first. */
-    static final String LIST =
-            "SELECT " + COLUMNS + " FROM articles ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+    /**
+     * rowid breaks ties between rows created in the same millisecond (a batch), newest first. created_at may
+     * be NULL in a legacy file (the Python schema lets it).
+     */
+    private static final String SELECT_LIST = "SELECT " + COLUMNS + ", created_at, rowid FROM articles";
 
-    static final String LIST_BY_URL =
-            "SELECT " + COLUMNS + " FROM articles WHERE url = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+    static final Listing LIST = Listing.newestFirst("articles", SELECT_LIST, null, "created_at", "rowid", true);
+
+    static final Listing LIST_BY_URL =
+            Listing.newestFirst("articles", SELECT_LIST, "url = ?", "created_at", "rowid", true);
 
     private ArticleSql() {}
 }

@@ -13,7 +13,6 @@ import dev.agentstore.store.StoredValues;
 import dev.agentstore.store.Timestamps;
 import dev.agentstore.store.Work;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,7 +36,8 @@ public final class WorkflowRepository {
     private static final Set<String> UPDATE_FIELDS = Set.of("status", "current_step", "data", "error_message");
     private static final Set<String> PATCH_FIELDS = Set.of("patch");
     private static final Set<String> PATCHABLE = Set.of("status", "current_step", "data", "error_message");
-    private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset");
+    private static final Set<String> LIST_FIELDS = Set.of("status", "limit", "offset", "page_token");
+    private static final Set<String> HISTORY_FIELDS = Set.of("limit", "offset", "page_token");
 
     /** The history texts of the Python implementation, so that old and new rows read alike (docs/api.md). */
     static final String CREATED = "Workflow created";
@@ -282,21 +282,27 @@ public final class WorkflowRepository {
         String statusText = Fields.optionalText(body, "status", Fields.SHORT_TEXT);
         String status =
                 statusText == null ? null : WorkflowStatus.parse(statusText).value();
-        Page page = Page.of(body);
-        return s -> status == null
-                ? page.list(s, "workflows", WorkflowSql.LIST, WorkflowRepository::row)
-                : page.list(s, "workflows", WorkflowSql.LIST_BY_STATUS, WorkflowRepository::row, status);
+        Page page = status == null ? WorkflowSql.LIST.page(body) : WorkflowSql.LIST_BY_STATUS.page(body, status);
+        return s -> page.list(s, "workflows", WorkflowRepository::row);
     }
 
-    /** Read: the history of one workflow, oldest first, or 404. */
+    /**
+     * Read: the history of one workflow, oldest first, or 404: all of it, as the Python implementation
+     * answered, unless a {@code limit} or {@code page_token} asks for a page.
+     */
     public Work history(JsonObject body) {
+        Fields.onlyKnown(body, Set.of("id"), HISTORY_FIELDS);
         String id = id(body);
+        boolean paged = body.getValue("limit") != null
+                || body.getValue("page_token") != null
+                || body.getValue("offset") != null;
+        Page page = paged ? WorkflowSql.LIST_HISTORY.page(body, id) : Page.all(WorkflowSql.LIST_HISTORY, id);
         return s -> {
             if (!Rows.exists(s.prepare(WorkflowSql.EXISTS, id))) {
                 throw notFound(id);
             }
-            JsonArray rows = Rows.all(
-                    s.prepare(WorkflowSql.LIST_HISTORY, id),
+            Page.Result rows = page.rows(
+                    s,
                     rs -> historyRow(
                             rs.getLong(1),
                             rs.getString(2),
@@ -304,7 +310,8 @@ public final class WorkflowRepository {
                             rs.getString(4),
                             rs.getString(5),
                             rs.getString(6)));
-            return new JsonObject().put("workflow_id", id).put("history", rows);
+            JsonObject reply = new JsonObject().put("workflow_id", id).put("history", rows.rows());
+            return paged ? reply.put("next_page_token", rows.next()) : reply;
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.agentstore.store.workflow;
 
+import dev.agentstore.store.Listing;
+
 final class WorkflowSql {
     static final String COLUMNS = """
       id, workflow_name, status, current_step, data, error_message, created_at, updated_at, completed_at, version""";
@@ -17,11 +19,12 @@ final class WorkflowSql {
       WHERE id = ?""";
 
     /** rowid breaks ties between rows created in the same millisecond, newest first. */
-    static final String LIST =
-            "SELECT " + COLUMNS + " FROM workflow_states ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+    private static final String SELECT_LIST = "SELECT " + COLUMNS + ", created_at, rowid FROM workflow_states";
 
-    static final String LIST_BY_STATUS = "SELECT " + COLUMNS
-            + " FROM workflow_states WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?";
+    static final Listing LIST = Listing.newestFirst("workflows", SELECT_LIST, null, "created_at", "rowid", false);
+
+    static final Listing LIST_BY_STATUS =
+            Listing.newestFirst("workflows", SELECT_LIST, "status = ?", "created_at", "rowid", false);
 
     static final String EXISTS = "SELECT 1 FROM workflow_states WHERE id = ?";
 
@@ -29,9 +32,13 @@ final class WorkflowSql {
       INSERT INTO workflow_history (workflow_id, status, step, message, created_at) VALUES (?, ?, ?, ?, ?)
       RETURNING id""";
 
-    static final String LIST_HISTORY = """
-      SELECT id, workflow_id, status, step, message, created_at
-      FROM workflow_history WHERE workflow_id = ? ORDER BY id""";
+    /** Oldest first; id is the row's INTEGER PRIMARY KEY, so it only grows. */
+    static final Listing LIST_HISTORY = Listing.ascending(
+            "history",
+            "SELECT id, workflow_id, status, step, message, created_at, id FROM workflow_history",
+            "workflow_id = ?",
+            null,
+            "id");
 
     private WorkflowSql() {}
 }

@@ -20,10 +20,17 @@ class AgentQueryPlanTest {
                 plan(db, AgentSql.SELECT_LATEST_ACTIVE, "agent"),
                 "SEARCH agent_versions USING INDEX idx_agent_versions_name_active_created_at (agent_name=? AND is_active=?)");
         assertIndexWalkWithoutSort(
-                plan(db, AgentSql.LIST_VERSIONS, "agent", 20, 0),
+                plan(db, AgentSql.LIST_VERSIONS.byOffset(), "agent", 20, 0),
                 "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
         assertIndexWalkWithoutSort(
-                plan(db, AgentSql.LIST_VERSIONS_WITH_CODE, "agent", 20, 0),
+                plan(db, AgentSql.LIST_VERSIONS_WITH_CODE.byOffset(), "agent", 20, 0),
                 "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=?)");
+        String t = "2026-01-01T00:00:00.000Z";
+        assertIndexWalkWithoutSort(
+                plan(db, AgentSql.LIST_VERSIONS.afterKey(), "agent", t, 5L, 20),
+                "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=? AND created_at=? AND rowid<?)");
+        assertIndexWalkWithoutSort(
+                plan(db, AgentSql.LIST_VERSIONS.older(), "agent", t, 20),
+                "SEARCH agent_versions USING INDEX idx_agent_versions_name_created_at (agent_name=? AND created_at<?)");
     }
 }

@@ -101,9 +101,11 @@ class MigrationsTest {
         assertEquals(
                 List.of(
                         "agent_versions",
+                        "alert_rules",
                         "alerts",
                         "articles",
                         "changes",
+                        "feed_cursors",
                         "idempotency_keys",
                         "schema_version",
                         "sqlite_sequence",
@@ -137,7 +139,7 @@ class MigrationsTest {
         List<String> log = new ArrayList<>();
 
         try (Connection c = open(file())) {
-            assertEquals(3, MIGRATIONS.down(c, 1, true, log::add));
+            assertEquals(4, MIGRATIONS.down(c, 1, true, log::add));
         }
         assertEquals(List.of("1"), versions(file()));
         assertFalse(indexes(file()).contains(LIST_INDEX));
@@ -151,8 +153,8 @@ class MigrationsTest {
                                 "workflow_history",
                                 tables.get("workflow_history"))));
 
-        assertEquals(3, upToLatest(file()));
-        assertEquals(List.of("1", "2", "3", "4"), versions(file()));
+        assertEquals(4, upToLatest(file()));
+        assertEquals(List.of("1", "2", "3", "4", "5"), versions(file()));
         assertEquals(List.of("1", "1"), column(file(), "SELECT version FROM workflow_states ORDER BY id"));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(
@@ -166,13 +168,15 @@ class MigrationsTest {
                                 tables.get("workflow_history"))));
 
         try (Connection c = open(file())) {
-            assertEquals(4, MIGRATIONS.down(c, 0, true, log::add));
+            assertEquals(5, MIGRATIONS.down(c, 0, true, log::add));
         }
         assertEquals(
                 List.of(
+                        "reverted migration 0005_alert_rules",
                         "reverted migration 0004_change_feed",
                         "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
+                        "reverted migration 0005_alert_rules",
                         "reverted migration 0004_change_feed",
                         "reverted migration 0003_write_semantics",
                         "reverted migration 0002_list_indexes",
@@ -186,7 +190,7 @@ class MigrationsTest {
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM sqlite_sequence"));
         assertEquals(List.of(), versions(file()));
 
-        assertEquals(4, upToLatest(file()));
+        assertEquals(5, upToLatest(file()));
         assertEquals(allIndexes, indexes(file()));
         assertEquals(List.of("0"), column(file(), "SELECT count(*) FROM workflow_states"));
     }
@@ -201,11 +205,11 @@ class MigrationsTest {
         try (Connection c = open(file())) {
             MigrationException e =
                     assertThrows(MigrationException.class, () -> MIGRATIONS.down(c, 0, false, line -> {}));
-            assertTrue(e.getMessage().contains("0004_change_feed"), e.getMessage());
+            assertTrue(e.getMessage().contains("0005_alert_rules"), e.getMessage());
             assertTrue(e.getMessage().contains("--allow-data-loss"), e.getMessage());
         }
         assertEquals(before, sha256(file()), "nothing was reverted");
-        assertEquals(List.of("1", "2", "3", "4"), versions(file()));
+        assertEquals(List.of("1", "2", "3", "4", "5"), versions(file()));
     }
 
     @Test
@@ -398,14 +402,15 @@ class MigrationsTest {
                 "UPDATE schema_version SET name = 'initial_schema', applied_at = '2025-11-20 09:15:00'");
         try (Connection c = open(file())) {
             assertEquals(1, MIGRATIONS.verify(c));
-            assertEquals(3, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
+            assertEquals(4, MIGRATIONS.up(c, MIGRATIONS.latest(), line -> {}));
         }
         assertEquals(
                 List.of(
                         "1 initial_schema 2025-11-20 09:15:00 NULL",
                         "2 list_indexes " + MIGRATIONS.all().get(1).checksum(),
                         "3 write_semantics " + MIGRATIONS.all().get(2).checksum(),
-                        "4 change_feed " + MIGRATIONS.all().get(3).checksum()),
+                        "4 change_feed " + MIGRATIONS.all().get(3).checksum(),
+                        "5 alert_rules " + MIGRATIONS.all().get(4).checksum()),
                 column(
                         file(),
                         "SELECT version || ' ' || name || ' ' || "

@@ -64,7 +64,7 @@ class WorkflowQueryPlanTest {
     @DisplayName("list by status, newest first, searches idx_workflow_status_created_at")
     void listByStatus(boolean withStatistics) throws SQLException {
         assertIndexWalkWithoutSort(
-                plan(file(withStatistics), WorkflowSql.LIST_BY_STATUS, "running", 100, 0),
+                plan(file(withStatistics), WorkflowSql.LIST_BY_STATUS.byOffset(), "running", 100, 0),
                 "SEARCH workflow_states USING INDEX idx_workflow_status_created_at (status=?)");
     }
 
@@ -73,7 +73,7 @@ class WorkflowQueryPlanTest {
     @DisplayName("history, oldest first, searches idx_history_workflow_id, whose entries end in the id")
     void history(boolean withStatistics) throws SQLException {
         assertIndexWalkWithoutSort(
-                plan(file(withStatistics), WorkflowSql.LIST_HISTORY, "wf-7"),
+                plan(file(withStatistics), WorkflowSql.LIST_HISTORY.byOffset(), "wf-7", -1, 0),
                 "SEARCH workflow_history USING INDEX idx_history_workflow_id (workflow_id=?)");
     }
 
@@ -82,7 +82,30 @@ class WorkflowQueryPlanTest {
     @DisplayName("the unfiltered list, newest first, scans idx_workflow_created_at")
     void listAll(boolean withStatistics) throws SQLException {
         assertIndexWalkWithoutSort(
-                plan(file(withStatistics), WorkflowSql.LIST, 100, 0),
+                plan(file(withStatistics), WorkflowSql.LIST.byOffset(), 100, 0),
                 "SCAN workflow_states USING INDEX idx_workflow_created_at");
+    }
+
+    @ParameterizedTest(name = "with statistics: {0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName("a page after a token seeks: the key's time after its rowid, then older times; history after an id")
+    void pagesAfterATokenSeek(boolean withStatistics) throws SQLException {
+        Path db = file(withStatistics);
+        String t = "2026-01-01T00:00:00.000Z";
+        assertIndexWalkWithoutSort(
+                plan(db, WorkflowSql.LIST.afterKey(), t, 5L, 100),
+                "SEARCH workflow_states USING INDEX idx_workflow_created_at (created_at=? AND rowid<?)");
+        assertIndexWalkWithoutSort(
+                plan(db, WorkflowSql.LIST.older(), t, 100),
+                "SEARCH workflow_states USING INDEX idx_workflow_created_at (created_at<?)");
+        // with statistics SQLite may seek the time's rows in idx_workflow_created_at and test their status: a seek too
+        assertIndexWalkWithoutSort(
+                plan(db, WorkflowSql.LIST_BY_STATUS.afterKey(), "running", t, 5L, 100), "created_at=? AND rowid<?)");
+        assertIndexWalkWithoutSort(
+                plan(db, WorkflowSql.LIST_BY_STATUS.older(), "running", t, 100),
+                "SEARCH workflow_states USING INDEX idx_workflow_status_created_at (status=? AND created_at<?)");
+        assertIndexWalkWithoutSort(
+                plan(db, WorkflowSql.LIST_HISTORY.afterKey(), "wf-7", 5L, 100),
+                "SEARCH workflow_history USING INDEX idx_history_workflow_id (workflow_id=? AND rowid>?)");
     }
 }
