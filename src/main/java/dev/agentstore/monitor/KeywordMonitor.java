@@ -210,13 +210,25 @@ public final class KeywordMonitor extends AbstractVerticle {
                         return Future.succeededFuture();
                     }
                     // The table holds every rule ever made with the seqs of its creation and deletion: read whole.
-                    long seen = changed.getLong("next", rulesSeen);
+                    long seen = past(changed, rulesSeen, 1000);
                     return allRules(new ArrayList<>(), null).map(all -> {
                         rules = all;
                         rulesSeen = seen;
                         return null;
                     });
                 });
+    }
+
+    /**
+     * The cursor after {@code page} of one entity: its last seq, or, for a page that is not full, the feed's latest
+     * seq: the store reads the bounds before the page, and seqs commit in order, so every change of the entity up to
+     * that latest is in the page. Without it, a read of articles in a feed of workflows would walk every workflow
+     * change after the last article each time.
+     */
+    private static long past(JsonObject page, long after, int limit) {
+        long next = page.getLong("next", after);
+        Long latest = page.getLong("latest");
+        return page.getJsonArray("changes").size() < limit && latest != null ? Math.max(next, latest) : next;
     }
 
     private Future<List<Rule>> allRules(List<Rule> into, String token) {
@@ -255,7 +267,7 @@ public final class KeywordMonitor extends AbstractVerticle {
                 }
             }
         }
-        long next = page.getLong("next", after);
+        long next = past(page, after, PAGE);
         // Stored after alerts were written (so that they are not looked at again), and every STORE_EVERY changes:
         // a page without any is read again after a restart, which costs a read and writes nothing.
         boolean store = next > after && (!alerts.isEmpty() || next - stored >= STORE_EVERY);
