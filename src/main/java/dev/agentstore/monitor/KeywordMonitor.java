@@ -45,7 +45,8 @@ import java.util.logging.Logger;
  */
 public final class KeywordMonitor extends AbstractVerticle {
     public static final String CONSUMER = "keyword-monitor";
-    static final int PAGE = 200;
+    /** Articles a read: a change holds the whole article (content up to limits.max_field_bytes), so few. */
+    static final int PAGE = 50;
     /** Alerts written at once: enough for the writer to batch them, few enough to leave room for others. */
     static final int IN_FLIGHT = 32;
 
