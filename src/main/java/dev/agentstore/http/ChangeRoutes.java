@@ -76,10 +76,9 @@ final class ChangeRoutes {
             this.ctx = ctx;
             this.query = query;
             this.waitMs = waitMs;
-            this.database = query.getString("database", "workflow");
+            this.database = databaseOf(query);
             this.entity = query.getString("entity");
-            Object after = query.getValue("after");
-            this.cursor = after instanceof Number n ? n.longValue() : 0;
+            this.cursor = afterOf(query);
         }
 
         void start() {
@@ -209,10 +208,9 @@ final class ChangeRoutes {
             this.ctx = ctx;
             this.query = query;
             this.follow = follow;
-            this.database = query.getString("database", "workflow");
+            this.database = databaseOf(query);
             this.entity = query.getString("entity");
-            Object after = query.getValue("after");
-            this.cursor = after instanceof Number n ? n.longValue() : 0;
+            this.cursor = afterOf(query);
         }
 
         void start() {
@@ -324,6 +322,16 @@ final class ChangeRoutes {
                 events.close();
             }
         }
+    }
+
+    /** The database a feed query names: {@code workflow} when it names none. */
+    private static String databaseOf(JsonObject query) {
+        return query.getString("database", "workflow");
+    }
+
+    /** The cursor a feed query starts after: 0 (from the oldest held) when it gives none. */
+    private static long afterOf(JsonObject query) {
+        return query.getValue("after") instanceof Number n ? n.longValue() : 0;
     }
 
     /** What the streaming routes share: the hub of the verticle, its connection guard, the bound of a stream. */

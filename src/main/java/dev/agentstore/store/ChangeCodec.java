@@ -1,5 +1,6 @@
 package dev.agentstore.store;
 
+import dev.agentstore.bus.LocalJsonCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -45,17 +46,17 @@ final class ChangeCodec implements MessageCodec<ChangeCodec.Published, JsonObjec
         }
     }
 
+    /** On the wire a change is its JSON, framed as every store body is. */
+    private static final LocalJsonCodec WIRE = new LocalJsonCodec();
+
     @Override
     public void encodeToWire(Buffer buffer, Published body) {
-        Buffer encoded = body.json().toBuffer();
-        buffer.appendInt(encoded.length());
-        buffer.appendBuffer(encoded);
+        WIRE.encodeToWire(buffer, body.json());
     }
 
     @Override
     public JsonObject decodeFromWire(int pos, Buffer buffer) {
-        int length = buffer.getInt(pos);
-        return new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length));
+        return WIRE.decodeFromWire(pos, buffer);
     }
 
     @Override

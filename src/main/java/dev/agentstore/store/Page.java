@@ -115,13 +115,10 @@ public final class Page {
 
     /** {@code sql} with the filter, then {@code key}, then the rows still wanted (one more than the page). */
     private PreparedStatement keyed(Session s, String sql, Reader reader, Object... key) throws SQLException {
-        PreparedStatement ps = s.prepare(sql, filter);
-        int at = filter.length;
-        for (Object k : key) {
-            bind(ps, ++at, k);
-        }
-        ps.setInt(at + 1, limit + 1 - reader.rows.size());
-        return ps;
+        Object[] params = Arrays.copyOf(filter, filter.length + key.length + 1);
+        System.arraycopy(key, 0, params, filter.length, key.length);
+        params[params.length - 1] = limit + 1 - reader.rows.size();
+        return s.prepare(sql, params);
     }
 
     /** Reads the rows of a page from one or more queries, and the key of its last row. */
@@ -157,20 +154,6 @@ public final class Page {
                 }
                 return false;
             }
-        }
-    }
-
-    private static void bind(PreparedStatement ps, int at, Object value) throws SQLException {
-        if (value == null) {
-            ps.setNull(at, java.sql.Types.NULL);
-        } else if (value instanceof String t) {
-            ps.setString(at, t);
-        } else if (value instanceof Long n) {
-            ps.setLong(at, n);
-        } else if (value instanceof Double d) {
-            ps.setDouble(at, d);
-        } else {
-            ps.setBytes(at, (byte[]) value);
         }
     }
 

@@ -40,7 +40,7 @@ public final class Session implements AutoCloseable {
 
     /**
      * The statement for {@code sql} with its first parameters bound to {@code params}, in order: a
-     * String, a Long, an Integer or null (SQL NULL). Anything else is a programming error, refused at
+     * String, a Long, an Integer, a Double, bytes or null (SQL NULL). Anything else is a programming error, refused at
      * once rather than stored as some driver's idea of it.
      */
     public PreparedStatement prepare(String sql, Object... params) throws SQLException {
@@ -58,9 +58,13 @@ public final class Session implements AutoCloseable {
             ps.setLong(at, n);
         } else if (value instanceof Integer n) {
             ps.setInt(at, n);
+        } else if (value instanceof Double d) {
+            ps.setDouble(at, d); // a page token's key of a REAL column
+        } else if (value instanceof byte[] b) {
+            ps.setBytes(at, b); // and of a BLOB one
         } else {
             throw new IllegalArgumentException("parameter " + at + " is a "
-                    + value.getClass().getName() + "; bind a String, a Long, an Integer or null");
+                    + value.getClass().getName() + "; bind a String, a Long, an Integer, a Double, bytes or null");
         }
     }
 
