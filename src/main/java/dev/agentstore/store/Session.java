@@ -19,8 +19,13 @@ public final class Session implements AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private long rowsWritten;
-    /** The changes the writer's transaction recorded so far ({@link Changes#record}), in seq order. */
-    private final List<Changes.Change> changes = new ArrayList<>();
+    /**
+     * The changes the writer's transaction recorded so far ({@link Changes#record}), in the order recorded, which
+     * is seq order; the first {@link #inserted} of them are in the table, the others wait for {@link Changes#flush}.
+     */
+    private final List<Changes.Pending> changes = new ArrayList<>();
+
+    private int inserted;
 
     public Session(Connection connection) {
         this.connection = connection;
@@ -106,28 +111,63 @@ public final class Session implements AutoCloseable {
         rowsWritten += rows;
     }
 
-    void recorded(Changes.Change change) {
+    void recorded(Changes.Pending change) {
         changes.add(change);
         rowsWritten++;
     }
 
-    /** How many changes are recorded: where a savepoint starts. */
-    int changesMark() {
-        return changes.size();
+    /**
+     * Where a request starts, as to its changes: how many are recorded and how many of those are in the table.
+     * A request that fails goes back to it ({@link #dropChanges}).
+     */
+    Mark changesMark() {
+        return new Mark(changes.size(), inserted);
     }
 
-    /** Drops the changes recorded after {@code mark}: their savepoint was rolled back. */
-    void dropChanges(int mark) {
-        changes.subList(mark, changes.size()).clear();
+    /** What {@link #changesMark} returns. */
+    record Mark(int recorded, int inserted) {}
+
+    /**
+     * Drops the changes recorded after {@code mark}: their savepoint was rolled back, or the whole transaction was.
+     * The rows that the request inserted into the table for changes of earlier requests ({@link Changes#flush}
+     * within its savepoint) went with it: those changes wait to be inserted again.
+     */
+    void dropChanges(Mark mark) {
+        for (int i = mark.inserted(); i < inserted; i++) {
+            changes.get(i).seq = 0;
+        }
+        inserted = Math.min(inserted, mark.inserted());
+        changes.subList(mark.recorded(), changes.size()).clear();
     }
 
-    /** The changes of the transaction that just committed, handed over once; none are kept. */
+    /** The changes recorded and not yet in the table, oldest first; {@link #inserted} once they are. */
+    List<Changes.Pending> uninserted() {
+        return changes.subList(inserted, changes.size());
+    }
+
+    /** The changes that {@link #uninserted} returned are in the table now, with their seqs. */
+    void inserted() {
+        inserted = changes.size();
+    }
+
+    /**
+     * The changes of the transaction that just committed, in seq order, handed over once; none are kept. Every
+     * one was inserted before COMMIT ({@link Changes#flush}).
+     */
     List<Changes.Change> takeChanges() {
         if (changes.isEmpty()) {
             return List.of();
         }
-        List<Changes.Change> taken = List.copyOf(changes);
+        if (inserted != changes.size()) {
+            throw new IllegalStateException(
+                    (changes.size() - inserted) + " changes were committed without their rows; flush before COMMIT");
+        }
+        List<Changes.Change> taken = new ArrayList<>(changes.size());
+        for (Changes.Pending c : changes) {
+            taken.add(c.committed());
+        }
         changes.clear();
+        inserted = 0;
         return taken;
     }
 

@@ -56,6 +56,7 @@ final class WriterConnection implements AutoCloseable {
             step = "commit";
             long rows = runAll(s, batch, outcomes);
             if (Arrays.stream(outcomes).anyMatch(WriteOutcome::ok)) {
+                Changes.flush(s); // the change rows of the batch, in one statement (Changes)
                 s.execute("COMMIT");
                 stats.transactionCommitted(rows);
                 health.succeeded();
@@ -94,7 +95,7 @@ final class WriterConnection implements AutoCloseable {
             if (savepoints) {
                 s.execute("SAVEPOINT request");
             }
-            int changes = s.changesMark();
+            Session.Mark changes = s.changesMark();
             outcomes[i] = attempt(s, batch.get(i).work);
             long written = s.takeRowsWritten();
             if (outcomes[i].ok()) {
@@ -195,7 +196,7 @@ final class WriterConnection implements AutoCloseable {
         if (session == null) {
             return;
         }
-        session.dropChanges(0);
+        session.dropChanges(new Session.Mark(0, 0));
         try {
             session.execute("ROLLBACK");
         } catch (SQLException e) {

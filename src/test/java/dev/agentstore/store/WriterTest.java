@@ -6,8 +6,10 @@ import static dev.agentstore.support.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentstore.bus.Answer;
 import dev.agentstore.bus.Failures;
 import dev.agentstore.bus.StoreClient;
+import dev.agentstore.bus.WriteOptions;
 import dev.agentstore.support.Eventually;
 import dev.agentstore.support.RealServer;
 import dev.agentstore.support.RealServer.Lifecycle;
@@ -116,6 +118,79 @@ class WriterTest {
         // The batch the writer took before it blocked on the lock, then everything that piled up meanwhile.
         JsonObject writer = writerStats(server);
         assertTrue(writer.getLong("transactions") - transactionsBefore <= 2, writer.encode());
+    }
+
+    @Test
+    @DisplayName(
+            "the changes of a group commit get consecutive seqs in request order, also when a request that inserted the"
+                    + " rows of the ones before it fails and is rolled back")
+    void changesOfAGroupCommitSurviveARolledBackFlush(TestServer server) throws Exception {
+        // An alert rule inserts the batch's change rows so far to learn its seq (Changes.recordNow), then stores
+        // it in its own row: poisoned there, its savepoint takes those rows with it, and COMMIT must insert them.
+        try (Connection c = connect(server.workflowDb());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TRIGGER poison_rule BEFORE UPDATE ON alert_rules WHEN NEW.name = 'poison'"
+                    + " BEGIN SELECT RAISE(ABORT, 'poisoned rule'); END");
+        }
+        Long latest = await(server.store.listChanges(new JsonObject())).getLong("latest");
+        long before = latest == null ? 0 : latest;
+        Promise<JsonObject> stats = Promise.promise();
+        List<Future<JsonObject>> replies;
+        try (Connection locker = connect(server.workflowDb());
+                Statement s = locker.createStatement()) {
+            s.execute("BEGIN IMMEDIATE"); // requests pile up behind the writer: one batch
+            replies = burst(
+                    server,
+                    41,
+                    i -> switch (i) {
+                        case 20 ->
+                            server.store
+                                    .createAlertRule(
+                                            new JsonObject()
+                                                    .put("name", "poison")
+                                                    .put("keywords", List.of("x")),
+                                            WriteOptions.NONE)
+                                    .map(Answer::body);
+                        case 30 ->
+                            server.store
+                                    .createAlertRule(
+                                            new JsonObject().put("name", "kept").put("keywords", List.of("x")),
+                                            WriteOptions.NONE)
+                                    .map(Answer::body);
+                        default -> server.store.createWorkflow(new JsonObject().put("workflow_name", "seq-" + i));
+                    },
+                    stats);
+            await(stats.future());
+            s.execute("ROLLBACK");
+        }
+        await(Future.join(replies).transform(ar -> Future.succeededFuture())); // all settled
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < replies.size(); i++) {
+            if (i == 20) {
+                assertTrue(replies.get(i).failed(), "the poisoned rule was acknowledged");
+            } else {
+                assertTrue(
+                        replies.get(i).succeeded(),
+                        "request " + i + ": " + replies.get(i).cause());
+                expected.add(replies.get(i).result().getValue("id").toString());
+            }
+        }
+        JsonObject feed = await(server.store.listChanges(new JsonObject().put("after", before)));
+        List<String> ids = new ArrayList<>();
+        long seq = before;
+        for (Object o : feed.getJsonArray("changes")) {
+            JsonObject change = (JsonObject) o;
+            assertEquals(++seq, change.getLong("seq"), "a gap or a repeat in the feed: " + feed.encode());
+            ids.add(change.getString("id"));
+            if (change.getString("entity").equals(Changes.ALERT_RULE)) {
+                assertEquals(
+                        replies.get(30).result().getLong("created_seq"),
+                        change.getLong("seq"),
+                        "the rule's created_seq is its change's seq");
+            }
+        }
+        assertEquals(expected, ids, "the feed holds each acknowledged write once, in the order they were sent");
+        assertEquals(0, number(server.workflowDb(), "SELECT count(*) FROM alert_rules WHERE name = 'poison'"));
     }
 
     @Test

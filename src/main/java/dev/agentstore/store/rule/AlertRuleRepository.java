@@ -48,7 +48,7 @@ public final class AlertRuleRepository {
             s.update(s.prepare(AlertRuleSql.INSERT, name, keywordsText, title ? 1 : 0, content ? 1 : 0, now));
             long id = s.lastInsertRowid();
             JsonObject rule = json(id, name, new JsonArray(new ArrayList<>(keywords)), match, now, null, null, null);
-            long seq = Changes.record(s, Changes.ALERT_RULE, Long.toString(id), "created", now, rule, null);
+            long seq = Changes.recordNow(s, Changes.ALERT_RULE, Long.toString(id), "created", now, rule, null);
             s.update(s.prepare(AlertRuleSql.SET_CREATED_SEQ, seq, id));
             return rule.copy().put("created_seq", seq);
         };
@@ -69,7 +69,7 @@ public final class AlertRuleRepository {
                 throw notFound(id);
             }
             String now = Timestamps.now();
-            long seq = Changes.record(
+            long seq = Changes.recordNow(
                     s,
                     Changes.ALERT_RULE,
                     Long.toString(id),
