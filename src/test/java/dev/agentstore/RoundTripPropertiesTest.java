@@ -11,6 +11,7 @@ import dev.agentstore.support.RealServer;
 import dev.agentstore.support.TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
@@ -123,6 +124,43 @@ class RoundTripPropertiesTest {
             sameFields("alert ack", alert, alertAck);
             long alertId = alertAck.getLong("id");
             readBack(alertAck, json(server.get("/api/alerts/" + alertId)), await(server.store.getAlert(alertId)));
+        });
+    }
+
+    @Test
+    @DisplayName(
+            "the change feed holds each write as it was acknowledged: the row, and a workflow's history row, over the bus"
+                    + " and over HTTP")
+    void feedHoldsWhatWasAcknowledged() {
+        Generated.forAll(60, g -> {
+            Long latest = await(server.store.listChanges(new JsonObject())).getLong("latest");
+            long before = latest == null ? 0 : latest;
+            JsonObject ack = await(server.store.createWorkflow(Entities.workflow(g)));
+            String id = ack.getString("id");
+            JsonObject changed = await(server.store.updateWorkflow(id, Entities.workflowChange(g)));
+            JsonObject article =
+                    await(server.store.createArticle(Entities.article(g))).getJsonObject("article");
+            JsonObject alert = await(server.store.createAlert(Entities.alert(g)));
+            JsonObject feed = await(server.store.listChanges(new JsonObject().put("after", before)));
+            JsonArray changes = feed.getJsonArray("changes");
+            assertEquals(4, changes.size(), feed.encode());
+            JsonArray history = await(server.store.workflowHistory(id)).getJsonArray("history");
+            assertSame("created: the row", ack, changes.getJsonObject(0).getValue("data"));
+            assertSame(
+                    "created: the history row",
+                    history.getValue(0),
+                    changes.getJsonObject(0).getValue("history"));
+            assertSame("updated: the row", changed, changes.getJsonObject(1).getValue("data"));
+            assertSame(
+                    "updated: the history row",
+                    history.getValue(1),
+                    changes.getJsonObject(1).getValue("history"));
+            assertSame("article", article, changes.getJsonObject(2).getValue("data"));
+            assertSame("alert", alert, changes.getJsonObject(3).getValue("data"));
+            assertSame(
+                    "over HTTP",
+                    changes,
+                    json(server.get("/api/changes?after=" + before)).getValue("changes"));
         });
     }
 

@@ -59,7 +59,7 @@ public final class Changes {
                     .put("id", id)
                     .put("kind", kind)
                     .put("time", time)
-                    .mergeIn(new JsonObject(detail));
+                    .mergeIn(ChangeDetail.decode(id, time, detail));
         }
     }
 
@@ -72,11 +72,13 @@ public final class Changes {
      */
     public static void record(
             Session s, String entity, String id, String kind, String time, JsonObject data, JsonObject history) {
-        JsonObject detail = new JsonObject().put("data", data);
-        if (history != null) {
-            detail.put("history", history);
-        }
-        s.recorded(new Pending(entity, id, kind, time, System.currentTimeMillis(), detail.encode()));
+        s.recorded(new Pending(
+                entity,
+                id,
+                kind,
+                time,
+                System.currentTimeMillis(),
+                ChangeDetail.encode(entity, id, time, data, history)));
     }
 
     /**
