@@ -105,17 +105,17 @@ public final class Changes {
         List<Pending> waiting = s.uninserted();
         for (int from = 0; from < waiting.size(); from += ROWS_PER_INSERT) {
             List<Pending> rows = waiting.subList(from, Math.min(waiting.size(), from + ROWS_PER_INSERT));
-            PreparedStatement ps = s.prepare(insert(rows.size()));
-            int at = 1;
+            Object[] params = new Object[rows.size() * 6];
+            int at = 0;
             for (Pending c : rows) {
-                ps.setString(at++, c.entity);
-                ps.setString(at++, c.id);
-                ps.setString(at++, c.kind);
-                ps.setString(at++, c.time);
-                ps.setLong(at++, c.createdMs);
-                ps.setString(at++, c.detail);
+                params[at++] = c.entity;
+                params[at++] = c.id;
+                params[at++] = c.kind;
+                params[at++] = c.time;
+                params[at++] = c.createdMs;
+                params[at++] = c.detail;
             }
-            int inserted = ps.executeUpdate();
+            int inserted = s.prepare(insert(rows.size()), params).executeUpdate();
             if (inserted != rows.size()) {
                 throw new SQLException("the insert of " + rows.size() + " changes inserted " + inserted + " rows");
             }
@@ -124,7 +124,7 @@ public final class Changes {
                 rows.get(i).seq = last - rows.size() + 1 + i;
             }
         }
-        s.inserted();
+        s.allInserted();
     }
 
     private static final int ROWS_PER_INSERT = 64;

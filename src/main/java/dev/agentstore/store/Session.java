@@ -21,7 +21,7 @@ public final class Session implements AutoCloseable {
     private long rowsWritten;
     /**
      * The changes the writer's transaction recorded so far ({@link Changes#record}), in the order recorded, which
-     * is seq order; the first {@link #inserted} of them are in the table, the others wait for {@link Changes#flush}.
+     * is seq order; the first {@code inserted} of them are in the table, the others wait for {@link Changes#flush}.
      */
     private final List<Changes.Pending> changes = new ArrayList<>();
 
@@ -140,13 +140,13 @@ public final class Session implements AutoCloseable {
         changes.subList(mark.recorded(), changes.size()).clear();
     }
 
-    /** The changes recorded and not yet in the table, oldest first; {@link #inserted} once they are. */
+    /** The changes recorded and not yet in the table, oldest first; {@link #allInserted} once they are. */
     List<Changes.Pending> uninserted() {
         return changes.subList(inserted, changes.size());
     }
 
     /** The changes that {@link #uninserted} returned are in the table now, with their seqs. */
-    void inserted() {
+    void allInserted() {
         inserted = changes.size();
     }
 
