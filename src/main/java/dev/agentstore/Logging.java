@@ -71,7 +71,7 @@ public final class Logging {
      * the server's does not once it started; the access log asks when its verticle starts, as it writes a line a
      * request.
      */
-    public static Optional<Consumer<String>> direct(Logger logger) {
+    public static Optional<Direct> direct(Logger logger) {
         if (!logger.isLoggable(Level.INFO)) {
             return Optional.empty();
         }
@@ -97,10 +97,40 @@ public final class Logging {
         if (target == null) {
             return Optional.empty();
         }
-        Stderr to = target;
-        OneLine format = (OneLine) to.getFormatter();
-        String name = logger.getName();
-        return Optional.of(message -> to.queue(format.line(Instant.now(), Level.INFO, name, message, null)));
+        return Optional.of(new Direct(target, (OneLine) target.getFormatter(), logger.getName()));
+    }
+
+    /**
+     * The INFO lines of one logger, written past JUL ({@link #direct}). {@link #accept} takes a message as the
+     * logger would. A writer of a line a request (the access log) can instead append its fields to the
+     * {@link #begin} of the line and hand it to {@link #end}: one builder and one string a line, not a message
+     * copied into a second line; its fields must hold no line break, as the message's are not escaped that way.
+     */
+    public static final class Direct implements Consumer<String> {
+        private final Stderr to;
+        private final OneLine format;
+        private final String name;
+
+        private Direct(Stderr to, OneLine format, String name) {
+            this.to = to;
+            this.format = format;
+            this.name = name;
+        }
+
+        @Override
+        public void accept(String message) {
+            to.queue(format.line(Instant.now(), Level.INFO, name, message, null));
+        }
+
+        /** A line, up to and with {@code " - "}, for the message to follow; {@code room}: its length, about. */
+        public StringBuilder begin(int room) {
+            return format.head(new StringBuilder(64 + room), Instant.now(), Level.INFO, name);
+        }
+
+        /** Writes a line that {@link #begin} started. */
+        public void end(StringBuilder line) {
+            to.queue(line.append(System.lineSeparator()).toString());
+        }
     }
 
     /**
@@ -295,19 +325,7 @@ public final class Logging {
             String message = text.indexOf('\r') < 0 && text.indexOf('\n') < 0
                     ? text
                     : text.replace("\r", "\\r").replace("\n", "\\n");
-            StringBuilder line =
-                    new StringBuilder(64 + message.length()).append(second(at)).append('.');
-            int millis = at.getNano() / 1_000_000;
-            if (millis < 100) {
-                line.append(millis < 10 ? "00" : "0");
-            }
-            // The level's name, not its localized one: operators grep for WARNING in every locale.
-            line.append(millis)
-                    .append(' ')
-                    .append(level.getName())
-                    .append(' ')
-                    .append(logger)
-                    .append(" - ")
+            StringBuilder line = head(new StringBuilder(64 + message.length()), at, level, logger)
                     .append(message);
             if (thrown != null) {
                 StringWriter trace = new StringWriter();
@@ -318,6 +336,22 @@ public final class Logging {
                 line.append(trace.toString().stripTrailing());
             }
             return line.append(System.lineSeparator()).toString();
+        }
+
+        /** {@code line} with a line's time, level and logger appended, up to {@code " - "}. */
+        StringBuilder head(StringBuilder line, Instant at, Level level, String logger) {
+            line.append(second(at)).append('.');
+            int millis = at.getNano() / 1_000_000;
+            if (millis < 100) {
+                line.append(millis < 10 ? "00" : "0");
+            }
+            // The level's name, not its localized one: operators grep for WARNING in every locale.
+            return line.append(millis)
+                    .append(' ')
+                    .append(level.getName())
+                    .append(' ')
+                    .append(logger)
+                    .append(" - ");
         }
 
         /**

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -115,15 +114,17 @@ class LoggingTest {
         logger.setUseParentHandlers(false);
         logger.addHandler(handler);
         try {
-            Consumer<String> direct = Logging.direct(logger).orElseThrow();
+            Logging.Direct direct = Logging.direct(logger).orElseThrow();
             logger.info("through the logger");
             direct.accept("through direct");
+            direct.end(direct.begin(8).append("built in place"));
             handler.close();
             List<String> lines = out.toString(Charset.defaultCharset()).lines().toList();
-            assertEquals(2, lines.size(), lines.toString());
+            assertEquals(3, lines.size(), lines.toString());
             String prefix = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO " + logger.getName() + " - ";
             assertTrue(lines.get(0).matches(prefix + "through the logger"), lines.get(0));
             assertTrue(lines.get(1).matches(prefix + "through direct"), lines.get(1));
+            assertTrue(lines.get(2).matches(prefix + "built in place"), lines.get(2));
         } finally {
             logger.removeHandler(handler);
         }

@@ -10,7 +10,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,7 +40,7 @@ final class AccessLog {
      * The line writer past JUL's record, where the logger's lines go to the server's stderr alone
      * ({@link Logging#direct}); null when they go anywhere else, and then through the logger.
      */
-    private final Consumer<String> direct;
+    private final Logging.Direct direct;
 
     AccessLog(AccessLogFormat format, HttpMeters meters) {
         this.format = format;
@@ -114,21 +113,34 @@ final class AccessLog {
         long bytes = response.bytesWritten();
         // a connection that closed before the answer's head was sent: there was no status
         int status = response.headWritten() ? response.getStatusCode() : -1;
-        String line = format == AccessLogFormat.JSON
-                ? json(method, template, status, micros, bytes, id, key, aborted)
-                : plain(method, template, status, micros, bytes, id, key, aborted);
+        // No field holds a line break (see json), so the line can be built in place, past the logger's format.
+        StringBuilder b = direct != null
+                ? direct.begin(format == AccessLogFormat.JSON ? 192 : 96)
+                : new StringBuilder(format == AccessLogFormat.JSON ? 192 : 96);
+        if (format == AccessLogFormat.JSON) {
+            json(b, method, template, status, micros, bytes, id, key, aborted);
+        } else {
+            plain(b, method, template, status, micros, bytes, id, key, aborted);
+        }
         if (direct != null) {
-            direct.accept(line);
+            direct.end(b);
         } else {
             // the logger's name as the source: JUL would otherwise walk the stack to find the caller, each line
-            LOG.logp(Level.INFO, LOGGER, null, line);
+            LOG.logp(Level.INFO, LOGGER, null, b.toString());
         }
     }
 
-    private static String plain(
-            String method, String route, int status, long micros, long bytes, String id, String key, boolean aborted) {
-        StringBuilder b =
-                new StringBuilder(96).append(method).append(' ').append(route).append(' ');
+    private static void plain(
+            StringBuilder b,
+            String method,
+            String route,
+            int status,
+            long micros,
+            long bytes,
+            String id,
+            String key,
+            boolean aborted) {
+        b.append(method).append(' ').append(route).append(' ');
         if (status < 0) {
             b.append(UNMATCHED);
         } else {
@@ -144,7 +156,6 @@ final class AccessLog {
         if (aborted) {
             b.append(" aborted");
         }
-        return b.toString();
     }
 
     /**
@@ -152,10 +163,17 @@ final class AccessLog {
      * value needs escaping. The method is an HTTP token, which has no quote and no backslash; the route is one of
      * ours; the id is of {@link RequestIds}' characters, the key's name of the keys file's.
      */
-    private static String json(
-            String method, String route, int status, long micros, long bytes, String id, String key, boolean aborted) {
-        StringBuilder b = new StringBuilder(192)
-                .append("{\"time\":\"")
+    private static void json(
+            StringBuilder b,
+            String method,
+            String route,
+            int status,
+            long micros,
+            long bytes,
+            String id,
+            String key,
+            boolean aborted) {
+        b.append("{\"time\":\"")
                 .append(Instant.now())
                 .append("\",\"method\":\"")
                 .append(method)
@@ -176,7 +194,7 @@ final class AccessLog {
         if (aborted) {
             b.append(",\"aborted\":true");
         }
-        return b.append('}').toString();
+        b.append('}');
     }
 
     private static StringBuilder quoted(StringBuilder b, String text) {
