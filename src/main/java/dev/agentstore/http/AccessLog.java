@@ -114,10 +114,10 @@ final class AccessLog {
         // a connection that closed before the answer's head was sent: there was no status
         int status = response.headWritten() ? response.getStatusCode() : -1;
         // No field holds a line break (see json), so the line can be built in place, past the logger's format.
-        StringBuilder b = direct != null
-                ? direct.begin(format == AccessLogFormat.JSON ? 192 : 96)
-                : new StringBuilder(format == AccessLogFormat.JSON ? 192 : 96);
-        if (format == AccessLogFormat.JSON) {
+        boolean json = format == AccessLogFormat.JSON;
+        int room = json ? 192 : 96;
+        StringBuilder b = direct != null ? direct.begin(room) : new StringBuilder(room);
+        if (json) {
             json(b, method, template, status, micros, bytes, id, key, aborted);
         } else {
             plain(b, method, template, status, micros, bytes, id, key, aborted);
