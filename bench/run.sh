@@ -24,8 +24,8 @@
 # Authorization: Bearer, and an admin key for the health reads of the script itself; compare with a run
 # without it to see what authentication costs), BENCH_IDEMPOTENCY=1 (every create and update carries an
 # Idempotency-Key of its own: what keys cost; BENCH_IDEMPOTENCY=sequential makes the keys grow, to split that
-# cost into the index pages random keys dirty and the rest, see bench/lua/common.lua). The server inherits the environment, so any AGENTSTORE_* key
-# applies to it: AGENTSTORE_METRICS_ENABLED=false runs it without metrics, to see what they cost.
+# cost into the index pages random keys dirty and the rest, see bench/lua/common.lua). The server inherits the
+# environment, so any AGENTSTORE_* key applies to it: AGENTSTORE_METRICS_ENABLED=false runs it without metrics, to see what they cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -36,18 +36,16 @@ end
 local idempotency_mode = os.getenv("BENCH_IDEMPOTENCY")
 idempotency = idempotency_mode == "1" or idempotency_mode == "sequential"
 local sequential = idempotency_mode == "sequential"
-local sequence = 0
 local run = tostring(os.time()) .. "-" .. tostring(math.random(1e9))
 
--- Otherwise random, as clients make them (a UUID each): every key lands at its own place in the key index, which is
--- what a key costs a write (sequential keys would share the index's last page and cost less).
+-- Otherwise random, as clients make them (a UUID each): every key lands at its own place in the key index,
+-- which is what a key costs a write.
 function write_headers(n)
   if not idempotency then return json_headers end
   local h = {}
   for k, v in pairs(json_headers) do h[k] = v end
-  if sequential then
-    sequence = sequence + 1
-    h["Idempotency-Key"] = string.format("%012d-%d-%s", sequence, tid, run)
+  if sequential then -- n: the calling script's request count on this thread
+    h["Idempotency-Key"] = string.format("%012d-%d-%s", n, tid, run)
     return h
   end
   h["Idempotency-Key"] = string.format("%08x-%04x-%04x-%08x-%d-%d", math.random(0, 0x7fffffff),
